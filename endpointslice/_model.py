@@ -1,0 +1,354 @@
+"""Machinery behind the model classes: field declarations, type analysis, checks.
+
+Every model is a frozen, slotted, keyword-only attrs class made by `model`.
+Its constructor checks and normalises each field from the field's type
+annotation, so that a model can never hold a value of the wrong type:
+
+* a ``list`` given for a tuple field becomes a ``tuple``, a ``dict`` for a map
+  field a `FrozenDict`;
+* a known wire string given for an enum field becomes the enum member, an
+  unknown string is kept as is (validation reports it later);
+* anything else of the wrong type raises `ModelTypeError`.
+
+The checks are compiled once per class into one function, because the
+loader builds tens of thousands of models and a generic loop over fields
+would dominate load time.
+
+Fields also carry their wire (camelCase) name and whether the Go type emits
+them when unset (no ``omitempty``); `_convert` builds the structure and
+unstructure functions from the same `FieldSpec` values.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+import types
+import typing
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: object) -> Callable[[T], T]:
+        """Typing-only marker; a no-op at run time."""
+        return lambda f: f
+
+
+from ._frozen import FrozenDict, freeze_json
+from .errors import EndpointSliceError
+
+WIRE = "endpointslice.wire"
+ALWAYS = "endpointslice.always"
+ZERO = "endpointslice.zero"
+
+_NO_ZERO = object()
+
+T = TypeVar("T")
+
+
+class ModelTypeError(EndpointSliceError, TypeError):
+    """A model was constructed with a value of the wrong type.
+
+    Attributes:
+        model: The model class name.
+        field: The wire name of the field.
+        expected: What the field takes, e.g. ``bool``.
+        value: The value given.
+    """
+
+    def __init__(self, model: str, field: str, expected: str, value: object) -> None:
+        self.model = model
+        self.field = field
+        self.expected = expected
+        self.value = value
+        super().__init__(f"{model}.{field}: expected {expected}, got {describe(value)}")
+
+
+def describe(value: object) -> str:
+    """Render a wrong value for an error message, briefly."""
+    if isinstance(value, (dict, list, tuple)):
+        kind = "object" if isinstance(value, dict) else "list"
+        return f"{kind} {_short(repr(value))}"
+    return _short(repr(value))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def camel(name: str) -> str:
+    """``node_name`` -> ``nodeName``; a trailing underscore is dropped (``continue_``)."""
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def field(*, wire: str | None = None, always: bool = False, default: Any = None) -> Any:
+    """Declare an optional model field: ``None`` (absent on the wire) unless *default* is given.
+
+    Args:
+        wire: The JSON name, when it is not the camelCase of the Python name.
+        always: Emit the field even when unset, as Go does for fields without
+            ``omitempty``.
+        default: The default value.
+    """
+    meta: dict[str, Any] = {ALWAYS: always}
+    if wire is not None:
+        meta[WIRE] = wire
+    return attrs.field(default=default, metadata=meta)
+
+
+def required(zero: Any, *, wire: str | None = None) -> Any:
+    """Declare a field the schema marks as required.
+
+    Python callers must pass it. Decoding, like the apiserver's, does not
+    insist: a missing key takes Go's zero value *zero* (``""``, ``0``,
+    ``()``), which validation then reports as ``Required value``.
+    """
+    meta: dict[str, Any] = {ALWAYS: True, ZERO: zero}
+    if wire is not None:
+        meta[WIRE] = wire
+    return attrs.field(metadata=meta)
+
+
+# Kinds of field types the machinery understands.
+STR = "str"
+INT = "int"
+BOOL = "bool"
+INTSTR = "intstr"
+ENUM = "enum"
+MODEL = "model"
+TUPLE = "tuple"
+MAP = "map"
+JSON = "json"
+SCALAR = "scalar"  # str | int | float, e.g. a resource quantity
+
+
+@attrs.frozen
+class TypeSpec:
+    """What a field (or a tuple's element) holds."""
+
+    kind: str
+    target: Any = None  # the enum or model class
+    item: TypeSpec | None = None  # for tuples
+    optional: bool = False
+
+    def describe(self) -> str:
+        """The expected type in error messages, in JSON terms."""
+        if self.kind == TUPLE:
+            assert self.item is not None  # noqa: S101  # tuples always have an item spec.
+            return f"list of {self.item.describe()}"
+        return {
+            STR: "string",
+            INT: "integer",
+            BOOL: "bool",
+            INTSTR: "integer or string",
+            ENUM: "string",
+            MODEL: "object",
+            MAP: "map of string to string",
+            JSON: "JSON value",
+            SCALAR: "string or number",
+        }[self.kind]
+
+
+@attrs.frozen
+class FieldSpec:
+    """A model field as the converter sees it."""
+
+    name: str
+    wire: str
+    type: TypeSpec
+    always: bool
+    zero: Any
+
+
+_SPECS: dict[type, tuple[FieldSpec, ...]] = {}
+
+
+def specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The `FieldSpec` of every field of model class *cls*, in declaration order."""
+    try:
+        return _SPECS[cls]
+    except KeyError:
+        pass
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    out = []
+    for a in attrs.fields(cls):
+        out.append(
+            FieldSpec(
+                name=a.name,
+                wire=a.metadata.get(WIRE) or camel(a.name),
+                type=_analyse(hints[a.name], f"{cls.__name__}.{a.name}"),
+                always=bool(a.metadata.get(ALWAYS)),
+                zero=a.metadata.get(ZERO, _NO_ZERO),
+            )
+        )
+    result = tuple(out)
+    _SPECS[cls] = result
+    return result
+
+
+def has_zero(spec: FieldSpec) -> bool:
+    """Whether *spec* is a required field with a Go zero value."""
+    return spec.zero is not _NO_ZERO
+
+
+def _analyse(tp: Any, where: str) -> TypeSpec:
+    optional = False
+    args: tuple[Any, ...] = ()
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = tuple(a for a in typing.get_args(tp) if a is not type(None))
+        optional = len(args) != len(typing.get_args(tp))
+        tp = args[0] if len(args) == 1 else tp
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        members = set(args)
+        enums = [a for a in members if isinstance(a, type) and issubclass(a, enum.Enum)]
+        if enums and members == {enums[0], str}:
+            return TypeSpec(ENUM, enums[0], optional=optional)
+        if members == {int, str}:
+            return TypeSpec(INTSTR, optional=optional)
+        if members == {int, float, str}:
+            return TypeSpec(SCALAR, optional=optional)
+        if any(a is FrozenDict or typing.get_origin(a) is FrozenDict for a in members):
+            return TypeSpec(JSON, optional=optional)
+        raise TypeError(f"{where}: unsupported union {tp!r}")
+    if tp is str:
+        return TypeSpec(STR, optional=optional)
+    if tp is bool:
+        return TypeSpec(BOOL, optional=optional)
+    if tp is int:
+        return TypeSpec(INT, optional=optional)
+    if typing.get_origin(tp) is tuple:
+        return TypeSpec(TUPLE, item=_analyse(typing.get_args(tp)[0], where), optional=optional)
+    if typing.get_origin(tp) is FrozenDict:
+        if typing.get_args(tp)[1] is str:
+            return TypeSpec(MAP, optional=optional)
+        return TypeSpec(JSON, optional=optional)
+    if attrs.has(tp):
+        return TypeSpec(MODEL, tp, optional=optional)
+    # The JSON alias is a Union containing FrozenDict; anything else is a bug.
+    raise TypeError(f"{where}: unsupported field type {tp!r}")
+
+
+_CHECKERS: dict[type, Callable[[Any], None]] = {}
+
+
+def _check(self: Any) -> None:
+    cls = type(self)
+    checker = _CHECKERS.get(cls)
+    if checker is None:
+        checker = _CHECKERS[cls] = _compile_checker(cls)
+    checker(self)
+
+
+def _compile_checker(cls: type) -> Callable[[Any], None]:
+    """Generate the per-class check-and-normalise function run after ``__init__``."""
+    lines = ["def check(self):"]
+    ns: dict[str, Any] = {
+        "FrozenDict": FrozenDict,
+        "freeze_json": freeze_json,
+        "fail": _fail,
+        "setattr": object.__setattr__,
+        "check_items": _check_items,
+    }
+    for i, f in enumerate(specs(cls)):
+        t = f.type
+        lines.append(f"    v = self.{f.name}")
+        guard = "    if v is not None:" if t.optional else "    if True:"
+        lines.append(guard)
+        pad = "        "
+        fail = f"fail({cls.__name__!r}, {f.wire!r}, spec{i}, v)"
+        ns[f"spec{i}"] = t
+        if t.kind == STR:
+            lines.append(f"{pad}if v.__class__ is not str and not isinstance(v, str): {fail}")
+        elif t.kind == INT:
+            lines.append(f"{pad}if v.__class__ is not int and (not isinstance(v, int) or isinstance(v, bool)): {fail}")
+        elif t.kind == BOOL:
+            lines.append(f"{pad}if v.__class__ is not bool: {fail}")
+        elif t.kind == INTSTR:
+            lines.append(f"{pad}if not isinstance(v, (int, str)) or isinstance(v, bool): {fail}")
+        elif t.kind == SCALAR:
+            lines.append(f"{pad}if not isinstance(v, (int, float, str)) or isinstance(v, bool): {fail}")
+        elif t.kind == ENUM:
+            ns[f"enum{i}"] = t.target
+            ns[f"members{i}"] = t.target._value2member_map_
+            lines.append(f"{pad}if v.__class__ is not enum{i}:")
+            lines.append(f"{pad}    if v.__class__ is not str: {fail}")
+            lines.append(f"{pad}    m = members{i}.get(v)")
+            lines.append(f"{pad}    if m is not None: setattr(self, {f.name!r}, m)")
+        elif t.kind == MODEL:
+            ns[f"model{i}"] = t.target
+            lines.append(f"{pad}if not isinstance(v, model{i}): {fail}")
+        elif t.kind == MAP:
+            lines.append(f"{pad}if v.__class__ is not FrozenDict:")
+            lines.append(f"{pad}    if not isinstance(v, dict): {fail}")
+            lines.append(f"{pad}    v = FrozenDict(v); setattr(self, {f.name!r}, v)")
+            lines.append(f"{pad}for k, x in v.items():")
+            lines.append(f"{pad}    if k.__class__ is not str or x.__class__ is not str: {fail}")
+        elif t.kind == JSON:
+            lines.append(f"{pad}setattr(self, {f.name!r}, freeze_json(v))")
+        elif t.kind == TUPLE:
+            lines.append(f"{pad}if v.__class__ is not tuple:")
+            lines.append(f"{pad}    if not isinstance(v, (list, tuple)): {fail}")
+            lines.append(f"{pad}    v = tuple(v); setattr(self, {f.name!r}, v)")
+            item = t.item
+            assert item is not None  # noqa: S101  # _analyse always sets it for tuples.
+            if item.kind == STR:
+                lines.append(f"{pad}for x in v:")
+                lines.append(f"{pad}    if x.__class__ is not str: {fail}")
+            elif item.kind == MODEL:
+                ns[f"model{i}"] = item.target
+                lines.append(f"{pad}for x in v:")
+                lines.append(f"{pad}    if x.__class__ is not model{i} and not isinstance(x, model{i}): {fail}")
+            else:
+                lines.append(f"{pad}w = check_items(v, spec{i}.item)")
+                lines.append(f"{pad}if w is None: {fail}")
+                lines.append(f"{pad}if w is not v: setattr(self, {f.name!r}, w)")
+    lines.append("    return None")
+    exec("\n".join(lines), ns)  # noqa: S102  # Generated from the class's own field specs.
+    checker: Callable[[Any], None] = ns["check"]
+    return checker
+
+
+def _check_items(values: tuple[Any, ...], item: TypeSpec) -> tuple[Any, ...] | None:
+    """Check and normalise the items of a tuple of enums or scalars; ``None`` if one is wrong."""
+    out = []
+    changed = False
+    for x in values:
+        if item.kind == ENUM:
+            if isinstance(x, item.target):
+                out.append(x)
+                continue
+            if x.__class__ is not str:
+                return None
+            m = item.target._value2member_map_.get(x)
+            if m is not None:
+                changed = True
+                x = m
+        elif item.kind == INT and (x.__class__ is not int):
+            return None
+        elif item.kind == JSON:
+            y = freeze_json(x)
+            changed = changed or y is not x
+            x = y
+        out.append(x)
+    return tuple(out) if changed else values
+
+
+def _fail(model: str, wire: str, spec: TypeSpec, value: object) -> None:
+    raise ModelTypeError(model, wire, spec.describe(), value)
+
+
+@dataclass_transform(
+    frozen_default=True,
+    kw_only_default=True,
+    field_specifiers=(attrs.field, field, required),
+)
+def model(cls: type[T]) -> type[T]:
+    """Make *cls* a frozen, slotted, keyword-only attrs model with checked fields."""
+    cls.__attrs_post_init__ = _check  # type: ignore[attr-defined]  # attrs calls it after __init__.
+    return attrs.frozen(kw_only=True)(cls)
