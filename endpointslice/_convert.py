@@ -40,7 +40,7 @@ Path = tuple[Segment, ...]
 EXTRA = "*"
 
 
-class _Invalid(Exception):
+class _InvalidError(Exception):
     """Raised inside generated code; the slow path then finds out what is wrong."""
 
 
@@ -94,7 +94,7 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
     name = f"structure_{cls.__name__}"
     ns: dict[str, Any] = {
         "cls": cls,
-        "Invalid": _Invalid,
+        "Invalid": _InvalidError,
         "known": _known_keys(cls),
         "FrozenDict": FrozenDict,
         "freeze_json": freeze_json,
@@ -102,7 +102,11 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         "list": list,
         "dict": dict,
     }
-    lines = [f"def {name}(o):", "    if o.__class__ is not dict and not isinstance(o, dict): raise Invalid", "    g = o.get"]
+    lines = [
+        f"def {name}(o):",
+        "    if o.__class__ is not dict and not isinstance(o, dict): raise Invalid",
+        "    g = o.get",
+    ]
     kind = _kind_of(cls)
     if kind:
         ns["api_version"], ns["kind"] = kind
@@ -117,7 +121,7 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         var = f"a{i}"
         args.append(f"{f.name}={var}")
         if f.wire == EXTRA:
-            lines.append(f"    {var} = FrozenDict((k, freeze_json(o[k])) for k in o.keys() - known) if len(o) > len(known) or not o.keys() <= known else FrozenDict()")
+            lines.append(f"    {var} = FrozenDict((k, freeze_json(o[k])) for k in o.keys() - known)")
             continue
         lines.append(f"    {var} = g({f.wire!r})")
         default = _default_of(cls, f)
@@ -157,7 +161,7 @@ def _default_of(cls: type, f: FieldSpec) -> Any:
 def _lazy_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
     # Models refer to each other; compile each on first use, then call it directly.
     def call(o: Any) -> Any:
-        fn = structure_fn(cls, strict)
+        fn: Callable[[Any], Any] = structure_fn(cls, strict)
         return fn(o)
 
     existing = _STRUCTURE.get((cls, strict))
@@ -192,7 +196,12 @@ def _diagnose_model(o: Any, cls: type, strict: bool, path: Path, out: list[tuple
         if o.get("kind") is not None and o.get("kind") != kind_name:
             out.append((path + ("kind",), f"expected {kind_name!r}, got {describe(o.get('kind'))}"))
         if o.get("apiVersion") is not None and o.get("apiVersion") != api_version:
-            out.append((path + ("apiVersion",), f"expected {api_version!r} for kind {kind_name}, got {describe(o.get('apiVersion'))}"))
+            out.append(
+                (
+                    path + ("apiVersion",),
+                    f"expected {api_version!r} for kind {kind_name}, got {describe(o.get('apiVersion'))}",
+                )
+            )
     known = _known_keys(cls)
     if strict and not _is_open(cls):
         for k in o:

@@ -15,6 +15,7 @@ __all__ = ["JSON", "FrozenDict", "freeze_json", "thaw_json"]
 K = TypeVar("K")
 V = TypeVar("V")
 
+
 class FrozenDict(dict[K, V]):
     """A `dict` that refuses mutation and can be hashed.
 
@@ -34,12 +35,12 @@ class FrozenDict(dict[K, V]):
 
     __setitem__ = _immutable
     __delitem__ = _immutable
-    __ior__ = _immutable  # type: ignore[assignment]  # dict's signature differs; it only raises.
+    __ior__ = _immutable
     clear = _immutable
-    pop = _immutable  # type: ignore[assignment]  # It only raises.
+    pop = _immutable
     popitem = _immutable
-    setdefault = _immutable  # type: ignore[assignment]  # It only raises.
-    update = _immutable  # type: ignore[assignment]  # It only raises.
+    setdefault = _immutable
+    update = _immutable
 
     def __hash__(self) -> int:  # type: ignore[override]  # dict is unhashable; this is not.
         if self._hash is None:

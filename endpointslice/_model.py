@@ -318,7 +318,8 @@ def _check_items(values: tuple[Any, ...], item: TypeSpec) -> tuple[Any, ...] | N
     """Check and normalise the items of a tuple of enums or scalars; ``None`` if one is wrong."""
     out = []
     changed = False
-    for x in values:
+    for value in values:
+        x = value
         if item.kind == ENUM:
             if isinstance(x, item.target):
                 out.append(x)
@@ -332,9 +333,8 @@ def _check_items(values: tuple[Any, ...], item: TypeSpec) -> tuple[Any, ...] | N
         elif item.kind == INT and (x.__class__ is not int):
             return None
         elif item.kind == JSON:
-            y = freeze_json(x)
-            changed = changed or y is not x
-            x = y
+            x = freeze_json(value)
+            changed = changed or x is not value
         out.append(x)
     return tuple(out) if changed else values
 

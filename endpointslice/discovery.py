@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._model import field, model, required
 from ._frozen import FrozenDict
+from ._model import field, model, required
 from .enums import AddressType, Protocol
 from .meta import ListMeta, ObjectMeta, ObjectReference
 

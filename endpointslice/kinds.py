@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Union
+from collections.abc import Iterable
+from typing import Any, ClassVar, Union
 
 import attrs
 
+from ._frozen import FrozenDict, freeze_json
 from .discovery import EndpointSlice, EndpointSliceList
 from .endpoints import Endpoints, EndpointsList
 from .meta import ListMeta
 from .service import Service, ServiceList
 from .workloads import Node, NodeList, Pod, PodList
 
-__all__ = ["KINDS", "KubeList", "KubeObject", "kind_of"]
+__all__ = ["KINDS", "KubeList", "KubeObject", "OtherObject", "kind_of"]
+
+
+def _as_tuple(items: Iterable[KubeObject]) -> tuple[KubeObject, ...]:
+    return tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -25,8 +31,27 @@ class KubeList:
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "List"
 
-    metadata: ListMeta = ListMeta()
-    items: tuple[KubeObject, ...] = ()
+    metadata: ListMeta = attrs.field(factory=ListMeta)
+    items: tuple[KubeObject, ...] = attrs.field(default=(), converter=_as_tuple)
+
+
+@attrs.frozen
+class OtherObject:
+    """An object of a kind this library does not model, kept whole so it can pass through untouched."""
+
+    data: FrozenDict[str, Any] = attrs.field(converter=freeze_json)
+
+    @property
+    def api_version(self) -> str | None:
+        """Its ``apiVersion``."""
+        value = self.data.get("apiVersion")
+        return value if isinstance(value, str) else None
+
+    @property
+    def kind(self) -> str | None:
+        """Its ``kind``."""
+        value = self.data.get("kind")
+        return value if isinstance(value, str) else None
 
 
 #: Any object `endpointslice.io` can load or dump.
@@ -42,6 +67,7 @@ KubeObject = Union[
     Node,
     NodeList,
     KubeList,
+    OtherObject,
 ]
 
 #: ``(apiVersion, kind)`` -> model class.
@@ -65,4 +91,6 @@ KINDS: dict[tuple[str, str], type[KubeObject]] = {
 
 def kind_of(obj: KubeObject) -> str:
     """The ``kind`` of a model instance, e.g. ``"EndpointSlice"``."""
+    if isinstance(obj, OtherObject):
+        return obj.kind or ""
     return type(obj).kind

@@ -6,10 +6,8 @@ Timestamps are kept as the RFC 3339 strings the API sends
 
 from __future__ import annotations
 
-
-
-from ._model import field, model, required
 from ._frozen import JSON, FrozenDict
+from ._model import field, model, required
 
 __all__ = [
     "ListMeta",
@@ -104,5 +102,3 @@ class ListMeta:
     remaining_item_count: int | None = field(default=None)
     self_link: str | None = field(default=None)
     shard_info: ShardInfo | None = field(default=None)
-
-

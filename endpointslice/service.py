@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._model import field, model, required
 from ._frozen import FrozenDict
+from ._model import field, model, required
 from .enums import (
     IPFamily,
     IPFamilyPolicy,

@@ -1,0 +1,62 @@
+"""``endpointslice get PATH... [-o wide|yaml|json]``: print objects as ``kubectl get`` does."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import Any
+
+from . import io
+from .discovery import EndpointSlice
+from .endpoints import Endpoints
+from .kinds import KubeList, kind_of
+from .service import Service
+from .table import parse_timestamp, render_table
+
+HELP = "print EndpointSlices, Endpoints and Services as kubectl get does"
+
+
+def register(sub: Any) -> None:
+    """Add the ``get`` command to the subparsers *sub*."""
+    p = sub.add_parser("get", help=HELP, description=HELP[0].upper() + HELP[1:] + ".")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (*.yaml, *.yml, *.json) or - for stdin")
+    p.add_argument("-o", "--output", choices=("wide", "yaml", "json"), help="output format (default: a table)")
+    p.add_argument("--now", metavar="TIMESTAMP", help="measure AGE against this RFC 3339 time instead of the clock")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``get``; 0 on success, 2 if any input could not be read."""
+    now = None
+    if args.now is not None:
+        now = parse_timestamp(args.now)
+        if now is None:
+            print(f"endpointslice get: error: --now: not an RFC 3339 time: {args.now!r}", file=sys.stderr)
+            return 2
+    docs, problems = io.load_paths(args.paths, keep_other_kinds=True)
+    for problem in problems:
+        print(f"endpointslice get: error: {problem}", file=sys.stderr)
+    objects = io.flatten([d.object for d in docs])
+    if args.output in ("yaml", "json"):
+        output = io.Output(args.output)
+        if len(objects) == 1:
+            sys.stdout.write(io.dumps(objects[0], output=output))
+        elif objects:
+            # kubectl prints several objects as one `kind: List`.
+            sys.stdout.write(io.dumps(KubeList(items=tuple(objects)), output=output))
+    else:
+        printable = [o for o in objects if isinstance(o, (EndpointSlice, Endpoints, Service))]
+        skipped = Counter(kind_of(o) for o in objects if not isinstance(o, (EndpointSlice, Endpoints, Service)))
+        if skipped:
+            what = ", ".join(f"{n} {kind}" for kind, n in skipped.items())
+            print(
+                f"endpointslice get: not shown: {what} (tables cover EndpointSlices, Endpoints and Services; "
+                "-o yaml prints every object)",
+                file=sys.stderr,
+            )
+        if printable:
+            sys.stdout.write(render_table(printable, wide=args.output == "wide", now=now))
+        elif not problems:
+            print("No resources found.", file=sys.stderr)
+    return 2 if problems else 0

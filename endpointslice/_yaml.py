@@ -1,0 +1,275 @@
+"""Reading YAML: a safe, fast, bounded loader that keeps each document's node tree.
+
+PyYAML's C parser builds the node tree; we turn nodes into plain data
+ourselves instead of through PyYAML's generic constructor, because:
+
+* it is the hot path, and a direct recursive build is about twice as fast;
+* aliases must not multiply work: a "billion laughs" document is a few
+  hundred bytes that expand to 10^9 nodes. Each anchored node is built once
+  and its expanded size is counted; past `MAX_EXPANDED_NODES` the document
+  is refused;
+* duplicate mapping keys are an error, not a silent overwrite;
+* timestamps stay strings, as in Kubernetes (``creationTimestamp`` must
+  round-trip byte for byte), and everything else resolves as YAML 1.1 does
+  in go-yaml v2, which is what kubectl uses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # The C parser is much faster; fall back to pure Python where LibYAML is missing.
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]  # Same interface.
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built.
+    _Base = yaml.SafeLoader
+
+#: Refuse documents whose aliases expand to more nodes than this.
+MAX_EXPANDED_NODES = 5_000_000
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class Loader(_Base):  # type: ignore[misc,valid-type]  # _Base is chosen at import time.
+    """The C (or pure) safe loader, resolving timestamps as plain strings."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, Any]]]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+
+class BuildError(Exception):
+    """A document that parses but cannot become JSON-like data."""
+
+    def __init__(self, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+_BOOLS = {
+    "yes": True,
+    "true": True,
+    "on": True,
+    "y": True,
+    "no": False,
+    "false": False,
+    "off": False,
+    "n": False,
+}
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    value: str = node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        return _int(value, node)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOLS[value.lower()]
+    if tag == _FLOAT:
+        return _float(value)
+    if tag == _TIMESTAMP:
+        return value
+    # Explicit tags such as !!binary or custom ones are not JSON.
+    raise BuildError(f"unsupported YAML tag {tag}", node)
+
+
+def _int(value: str, node: Node) -> int:
+    text = value.replace("_", "")
+    sign = 1
+    if text[:1] in "+-":
+        sign = -1 if text[0] == "-" else 1
+        text = text[1:]
+    if text == "0":
+        return 0
+    if text.startswith("0b"):
+        return sign * int(text[2:], 2)
+    if text.startswith("0x"):
+        return sign * int(text[2:], 16)
+    if text.startswith("0o"):
+        return sign * int(text[2:], 8)
+    if text.startswith("0"):
+        return sign * int(text, 8)
+    if ":" in text:
+        total = 0
+        for part in text.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    try:
+        return sign * int(text)
+    except ValueError:  # pragma: no cover - the resolver only tags valid ints.
+        raise BuildError(f"invalid integer {value!r}", node) from None
+
+
+def _float(value: str) -> float:
+    text = value.replace("_", "").lower()
+    if text in (".inf", "+.inf"):
+        return math.inf
+    if text == "-.inf":
+        return -math.inf
+    if text == ".nan":
+        return math.nan
+    if ":" in text:
+        sign = -1.0 if text.startswith("-") else 1.0
+        total = 0.0
+        for part in text.lstrip("+-").split(":"):
+            total = total * 60 + float(part)
+        return sign * total
+    return float(text)
+
+
+class _Builder:
+    """Turns one node tree into plain data, counting alias expansion."""
+
+    __slots__ = ("built", "expanded", "sizes")
+
+    def __init__(self) -> None:
+        self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        self.expanded = 0
+
+    def build(self, node: Node) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            self.expanded += 1
+            if node.tag == _STR:
+                return node.value
+            return _scalar(node)  # type: ignore[arg-type]  # Checked by the class test above.
+        key = id(node)
+        if key in self.built:
+            # An alias: the data is shared, but whoever walks it pays for every node again.
+            self.expanded += self.sizes[key]
+            if self.expanded > MAX_EXPANDED_NODES:
+                raise BuildError(f"aliases expand to more than {MAX_EXPANDED_NODES} nodes", node)
+            return self.built[key]
+        before = self.expanded
+        result: Any
+        if cls is MappingNode:
+            result = self._mapping(node)  # type: ignore[arg-type]  # Checked by the class test above.
+        elif cls is SequenceNode:
+            if node.tag not in (_SEQ,):
+                raise BuildError(f"unsupported YAML tag {node.tag}", node)
+            result = [self.build(item) for item in node.value]
+        else:  # pragma: no cover - PyYAML has no other node kinds.
+            raise BuildError("unsupported YAML node", node)
+        self.expanded += 1
+        self.built[key] = result
+        self.sizes[key] = self.expanded - before
+        return result
+
+    def _mapping(self, node: MappingNode) -> dict[str, Any]:
+        if node.tag != _MAP:
+            raise BuildError(f"unsupported YAML tag {node.tag}", node)
+        result: dict[Any, Any] = {}
+        merged: list[dict[Any, Any]] = []
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self._merge_sources(value_node))
+                continue
+            key = self.build(key_node)
+            if key.__class__ is not str:
+                if isinstance(key, (dict, list)):
+                    raise BuildError("a mapping key must be a scalar", key_node)
+                # JSON has string keys only; go-yaml's JSON conversion renders other scalars as text.
+                key = _key_text(key)
+            if key in seen:
+                raise BuildError(f"mapping key {key!r} already defined", key_node)
+            seen.add(key)
+            result[key] = self.build(value_node)
+        for source in merged:
+            for k, v in source.items():
+                result.setdefault(k, v)
+        return result
+
+    def _merge_sources(self, node: Node) -> list[dict[Any, Any]]:
+        if isinstance(node, MappingNode):
+            return [self.build(node)]
+        if isinstance(node, SequenceNode):
+            out = []
+            for item in node.value:
+                if not isinstance(item, MappingNode):
+                    raise BuildError("a merge key (<<) takes mappings only", item)
+                out.append(self.build(item))
+            return out
+        raise BuildError("a merge key (<<) takes a mapping or a list of mappings", node)
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+def iter_documents(text: str | bytes) -> Iterator[tuple[Node | None, Any]]:
+    """Yield ``(node, data)`` for each document; ``node`` is ``None`` for an empty document.
+
+    Raises:
+        yaml.YAMLError: The text is not YAML (with a mark where known).
+        BuildError: A document is not JSON-like data.
+        RecursionError: A document is nested too deeply to build.
+    """
+    loader = Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there is one.
+                break
+            yield node, _Builder().build(node)
+    finally:
+        loader.dispose()
+
+
+def locate(node: Node, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int] | None:
+    """The 1-based (line, column) of *path* inside *node*, or of its nearest existing parent.
+
+    With *key*, point at the last segment's mapping key rather than its value
+    (used for unknown fields).
+    """
+    current = node
+    for i, seg in enumerate(path):
+        last = i == len(path) - 1
+        name = seg[1] if isinstance(seg, tuple) else seg
+        if isinstance(current, MappingNode) and not isinstance(name, int):
+            for k, v in current.value:
+                if isinstance(k, ScalarNode) and k.value == name:
+                    current = k if (last and key) else v
+                    break
+            else:
+                break
+        elif isinstance(current, SequenceNode) and isinstance(name, int) and 0 <= name < len(current.value):
+            current = current.value[name]
+        else:
+            break
+    mark = current.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+_JSONISH = re.compile(r"\A\s*[\[{]")
+
+
+def looks_like_json(text: str | bytes) -> bool:
+    """Text that starts like JSON is tried with the (much faster) JSON parser first."""
+    head = text[:64]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    return bool(_JSONISH.match(head))

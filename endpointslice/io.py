@@ -1,0 +1,523 @@
+"""Load and dump Services, Endpoints and EndpointSlices as YAML or JSON.
+
+Reading takes one document, a ``---`` stream, ``kind: List`` and the typed
+``*List`` kinds, from a string, a file, a directory or standard input.
+Writing prints exactly what ``kubectl get -o yaml`` (or ``-o json``) prints
+for the same object, byte for byte.
+
+Loading is structural, as in the apiserver's decoder: it rejects wrong JSON
+types and unknown fields (unless told to ignore them) and keeps every value
+as given, valid or not; `endpointslice.validation` judges the values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar, overload
+
+import attrs
+import yaml
+
+from . import _convert, _yaml
+from ._frozen import freeze_json, thaw_json
+from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
+from .kinds import KINDS, KubeList, KubeObject, OtherObject
+from .meta import ListMeta
+
+__all__ = [
+    "Document",
+    "Output",
+    "dump",
+    "dumps",
+    "flatten",
+    "from_dict",
+    "load",
+    "load_documents",
+    "load_paths",
+    "loads",
+    "to_dict",
+]
+
+T = TypeVar("T")
+
+#: File name suffixes read when a directory is given.
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class Output(enum.Enum):
+    """Output formats of `dumps`."""
+
+    YAML = "yaml"
+    JSON = "json"
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """One loaded document and where it came from.
+
+    Attributes:
+        object: The model.
+        source: The file name, ``<stdin>`` or ``<string>``.
+        index: The 0-based position of the document in its stream.
+        line: The 1-based line where the document starts.
+        column: The 1-based column where the document starts.
+    """
+
+    object: KubeObject
+    source: str
+    index: int
+    line: int = 1
+    column: int = 1
+    _node: Any = attrs.field(default=None, repr=False, eq=False, alias="node")
+
+    def locate(self, path: Sequence[str | int | tuple[str, str]], *, key: bool = False) -> tuple[int, int]:
+        """The 1-based ``(line, column)`` of a field path in the source text.
+
+        Falls back to the nearest parent that exists in the text, and to the
+        document's start when the text is not known (JSON or dicts).
+
+        >>> doc = load_documents("kind: Service\\napiVersion: v1\\nspec:\\n  ports:\\n  - port: 80\\n")[0]
+        >>> doc.locate(("spec", "ports", 0, "port"))
+        (5, 11)
+        """
+        if self._node is None:
+            return (self.line, self.column)
+        return _yaml.locate(self._node, tuple(path), key=key) or (self.line, self.column)
+
+
+# ---------------------------------------------------------------------------
+# dicts
+
+
+@overload
+def from_dict(data: Any, cls: type[T], *, ignore_unknown: bool = False) -> T: ...
+
+
+@overload
+def from_dict(
+    data: Any, cls: None = None, *, ignore_unknown: bool = False, keep_other_kinds: bool = False
+) -> KubeObject: ...
+
+
+def from_dict(
+    data: Any,
+    cls: type[Any] | None = None,
+    *,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> Any:
+    """Build a model from the API's JSON form (camelCase keys), as any Kubernetes client produces it.
+
+    Args:
+        data: A dict as `json.loads` or the official client's
+            ``ApiClient().sanitize_for_serialization`` returns it.
+        cls: The model class; by default chosen from ``apiVersion`` and ``kind``.
+        ignore_unknown: Drop unknown fields instead of reporting them.
+        keep_other_kinds: Return kinds this library does not model as
+            `OtherObject` instead of failing.
+
+    Raises:
+        StructureError: Every problem found, each with its field path.
+
+    >>> from_dict({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}}).metadata.name
+    'web'
+    """
+    strict = not ignore_unknown
+    if cls is None:
+        cls = _dispatch(data, keep_other_kinds)
+    if cls is KubeList:
+        return _list_from_dict(data, strict, keep_other_kinds)
+    if cls is OtherObject:
+        return OtherObject(data=freeze_json(data))
+    return _convert.structure(data, cls, strict=strict)
+
+
+def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
+    if not isinstance(data, dict):
+        raise StructureError(
+            [Problem(message=f"expected an object with apiVersion and kind, got {_convert._json_describe(data)}")]
+        )
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if not isinstance(kind, str) or not kind:
+        raise StructureError([Problem(message="missing kind")])
+    if not isinstance(api_version, str) or not api_version:
+        raise StructureError([Problem(message="missing apiVersion")])
+    cls = KINDS.get((api_version, kind))
+    if cls is None:
+        if keep_other_kinds:
+            return OtherObject
+        known = sorted({k for _, k in KINDS})
+        if kind in known:
+            want = next(v for v, k in KINDS if k == kind)
+            raise StructureError(
+                [Problem(path="apiVersion", message=f"kind {kind} has apiVersion {want!r}, got {api_version!r}")]
+            )
+        raise StructureError(
+            [
+                Problem(
+                    path="kind",
+                    message=f"unsupported kind {kind!r} (apiVersion {api_version!r}); "
+                    f"supported kinds: {', '.join(known)}",
+                )
+            ]
+        )
+    return cls
+
+
+def _list_from_dict(data: Any, strict: bool, keep_other_kinds: bool) -> KubeList:
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise StructureError([Problem(message=f"expected object, got {_convert._json_describe(data)}")])
+    for key in data:
+        if strict and key not in ("apiVersion", "kind", "metadata", "items"):
+            problems.append(Problem(path=key, message="unknown field"))
+    metadata = ListMeta()
+    if data.get("metadata") is not None:
+        try:
+            metadata = _convert.structure(data["metadata"], ListMeta, strict=strict, path=("metadata",))
+        except StructureError as exc:
+            problems.extend(exc.problems)
+    items: list[KubeObject] = []
+    raw_items = data.get("items")
+    if raw_items is not None and not isinstance(raw_items, list):
+        problems.append(Problem(path="items", message=f"expected list, got {_convert._json_describe(raw_items)}"))
+        raw_items = []
+    for i, item in enumerate(raw_items or ()):
+        try:
+            items.append(from_dict(item, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds))
+        except StructureError as exc:
+            problems.extend(
+                attrs.evolve(p, path=_convert.render_path(("items", i)) + ("." + p.path if p.path else ""))
+                for p in exc.problems
+            )
+    if problems:
+        raise StructureError(problems)
+    return KubeList(metadata=metadata, items=tuple(items))
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """The API's JSON form of a model, as a plain ``dict`` (camelCase keys, unset fields left out).
+
+    >>> from endpointslice import EndpointSlice
+    >>> to_dict(EndpointSlice(address_type="IPv4"))  # doctest: +NORMALIZE_WHITESPACE
+    {'apiVersion': 'discovery.k8s.io/v1', 'kind': 'EndpointSlice', 'metadata': {},
+     'addressType': 'IPv4', 'endpoints': None, 'ports': None}
+    """
+    if isinstance(obj, KubeList):
+        return {
+            "apiVersion": KubeList.api_version,
+            "kind": KubeList.kind,
+            "metadata": _convert.unstructure(obj.metadata),
+            "items": [to_dict(item) for item in obj.items],
+        }
+    if isinstance(obj, OtherObject):
+        data: dict[str, Any] = thaw_json(obj.data)
+        return data
+    return _convert.unstructure(obj)
+
+
+# ---------------------------------------------------------------------------
+# text
+
+
+def loads(
+    text: str | bytes,
+    *,
+    source: str | None = None,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[KubeObject]:
+    """Load every object in a YAML or JSON string.
+
+    A ``kind: List`` or typed list document stays a list model; use
+    `flatten` to get its items.
+
+    Args:
+        text: YAML (one document or a ``---`` stream) or JSON.
+        source: The name to report in errors (default ``<string>``).
+        ignore_unknown: Drop unknown fields instead of reporting them.
+        keep_other_kinds: Keep kinds this library does not model as `OtherObject`.
+
+    Raises:
+        YAMLSyntaxError: The text is not YAML or JSON; the error says where.
+        StructureError: A document has the wrong shape; every problem is listed.
+
+    >>> [s.metadata.name for s in loads("apiVersion: v1\\nkind: Service\\nmetadata: {name: a}\\n---\\n"
+    ...                                 "apiVersion: v1\\nkind: Service\\nmetadata: {name: b}\\n")]
+    ['a', 'b']
+    """
+    return [
+        d.object
+        for d in load_documents(text, source=source, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+    ]
+
+
+def load_documents(
+    text: str | bytes,
+    *,
+    source: str | None = None,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[Document]:
+    """Like `loads`, but each object comes with its source position (for tools that report locations)."""
+    name = source or "<string>"
+    if _yaml.looks_like_json(text):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            pass  # Flow-style YAML also starts with { or [; let the YAML parser decide.
+        except RecursionError:
+            raise YAMLSyntaxError([Problem(source=name, message="document is nested too deeply")]) from None
+        else:
+            return _documents_from_json(text, data, name, ignore_unknown, keep_other_kinds)
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    try:
+        for index, (node, data) in enumerate(_yaml.iter_documents(text)):
+            if node is None or data is None:
+                continue  # An empty document, as between two `---` lines.
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            try:
+                obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+            except StructureError as exc:
+                problems.extend(_place(p, node, name, index) for p in exc.problems)
+                continue
+            docs.append(Document(object=obj, source=name, index=index, line=line, column=column, node=node))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        problems.append(
+            Problem(
+                source=name,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+                message=f"invalid YAML: {message}",
+            )
+        )
+        raise YAMLSyntaxError(problems) from None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(source=name, message=f"invalid YAML: {_one_line(str(exc))}"))
+        raise YAMLSyntaxError(problems) from None
+    except _yaml.BuildError as exc:
+        mark = exc.node.start_mark
+        problems.append(Problem(source=name, line=mark.line + 1, column=mark.column + 1, message=str(exc)))
+        raise YAMLSyntaxError(problems) from None
+    except RecursionError:
+        problems.append(Problem(source=name, message="document is nested too deeply"))
+        raise YAMLSyntaxError(problems) from None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(source=name, message=f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
+        raise YAMLSyntaxError(problems) from None
+    if problems:
+        raise StructureError(problems)
+    return docs
+
+
+def _documents_from_json(
+    text: str | bytes, data: Any, name: str, ignore_unknown: bool, keep_other_kinds: bool
+) -> list[Document]:
+    try:
+        obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+    except StructureError as exc:
+        # JSON is YAML: only now, on the error path, parse again to learn positions.
+        node = None
+        with contextlib.suppress(Exception):  # Positions are a courtesy; the problems stand without them.
+            node = next(_yaml.iter_documents(text))[0]
+        raise StructureError([_place(p, node, name, 0) for p in exc.problems]) from None
+    return [Document(object=obj, source=name, index=0)]
+
+
+def _place(problem: Problem, node: Any, source: str, index: int) -> Problem:
+    path = _parse_path(problem.path)
+    where = _yaml.locate(node, path, key=problem.message == "unknown field") if node is not None else None
+    line, column = where if where else (None, None)
+    return attrs.evolve(problem, source=source, line=line, column=column, document=index)
+
+
+def _parse_path(path: str) -> tuple[str | int | tuple[str, str], ...]:
+    """Invert `render_path` (``items[2].endpoints[0].addresses`` -> segments)."""
+    out: list[str | int | tuple[str, str]] = []
+    i = 0
+    while i < len(path):
+        if path[i] == "[":
+            end = path.index("]", i)
+            inner = path[i + 1 : end]
+            out.append(int(inner) if inner.isdigit() else ("key", inner))
+            i = end + 1
+        elif path[i] == ".":
+            i += 1
+        else:
+            end = i
+            while end < len(path) and path[end] not in ".[":
+                end += 1
+            out.append(path[i:end])
+            i = end
+    return tuple(out)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def dumps(obj: KubeObject | Sequence[KubeObject], *, output: Output = Output.YAML) -> str:
+    """Render one object, or several, exactly as kubectl prints them.
+
+    Several objects are printed as kubectl prints several objects: a ``---``
+    stream in YAML, a ``kind: List`` in JSON.
+
+    >>> from endpointslice import EndpointSlice
+    >>> print(dumps(EndpointSlice(address_type="IPv4")), end="")
+    addressType: IPv4
+    apiVersion: discovery.k8s.io/v1
+    endpoints: null
+    kind: EndpointSlice
+    metadata: {}
+    ports: null
+    """
+    from ._emit import emit_json, emit_yaml, emit_yaml_stream
+
+    if isinstance(obj, (list, tuple)):
+        if output is Output.JSON:
+            return emit_json(
+                {
+                    "apiVersion": "v1",
+                    "items": [to_dict(o) for o in obj],
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""},
+                }
+            )
+        return emit_yaml_stream([to_dict(o) for o in obj])
+    if output is Output.JSON:
+        return emit_json(to_dict(obj))
+    return emit_yaml(to_dict(obj))
+
+
+# ---------------------------------------------------------------------------
+# files
+
+
+def load(
+    file: str | os.PathLike[str] | IO[str] | IO[bytes],
+    *,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[KubeObject]:
+    """Load every object in a file, given by path or as an open stream.
+
+    Raises:
+        YAMLSyntaxError: The file is not YAML or JSON, or cannot be read.
+        StructureError: A document has the wrong shape.
+    """
+    text, name = _read(file)
+    return loads(text, source=name, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+
+
+def _read(file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> tuple[str | bytes, str]:
+    if isinstance(file, (str, os.PathLike)):
+        name = os.fspath(file)
+        try:
+            with open(name, "rb") as fh:
+                return fh.read(), name
+        except OSError as exc:
+            raise YAMLSyntaxError([Problem(source=name, message=f"cannot read: {exc.strerror or exc}")]) from None
+    stream_name = getattr(file, "name", None)
+    label = stream_name if isinstance(stream_name, str) else "<stream>"
+    if file is sys.stdin or label == "<stdin>":
+        label = "<stdin>"
+    try:
+        return file.read(), label
+    except (OSError, UnicodeDecodeError) as exc:
+        raise YAMLSyntaxError([Problem(source=label, message=f"cannot read: {exc}")]) from None
+
+
+def load_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+    stdin: IO[str] | IO[bytes] | None = None,
+) -> tuple[list[Document], list[Problem]]:
+    """Load files, directories (recursing into *.yaml, *.yml, *.json) and ``-`` for standard input.
+
+    Unlike `load`, this never raises for bad input: it returns what loaded
+    and every problem found, so a command can report all of them at once.
+
+    Returns:
+        The documents in path order (files of a directory sorted by name),
+        and the problems.
+    """
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for path in _expand(paths, problems):
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            try:
+                text: str | bytes = stream.read()
+            except OSError as exc:  # pragma: no cover - a broken stdin.
+                problems.append(Problem(source="<stdin>", message=f"cannot read: {exc}"))
+                continue
+            name = "<stdin>"
+        else:
+            try:
+                text, name = _read(path)
+            except LoadError as exc:
+                problems.extend(exc.problems)
+                continue
+        try:
+            docs.extend(
+                load_documents(text, source=name, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+            )
+        except LoadError as exc:
+            problems.extend(exc.problems)
+    return docs, problems
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[str]:
+    for raw in paths:
+        path = os.fspath(raw)
+        if path == "-":
+            yield path
+        elif os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
+            yield from found
+        elif os.path.exists(path):
+            yield path
+        else:
+            problems.append(Problem(source=path, message="no such file or directory"))
+
+
+def dump(
+    obj: KubeObject | Sequence[KubeObject], file: str | os.PathLike[str] | IO[str], *, output: Output = Output.YAML
+) -> None:
+    """Write `dumps` of *obj* to a path or an open text stream."""
+    text = dumps(obj, output=output)
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        file.write(text)
+
+
+def flatten(objects: Iterable[KubeObject]) -> list[KubeObject]:
+    """Replace every list object (``kind: List`` and the typed lists) by its items, recursively.
+
+    >>> from endpointslice import Service, ServiceList
+    >>> len(flatten([ServiceList(items=[Service(), Service()]), Service()]))
+    3
+    """
+    out: list[KubeObject] = []
+    for obj in objects:
+        items = getattr(obj, "items", None)
+        if isinstance(items, tuple) and not isinstance(obj, OtherObject):
+            out.extend(flatten(items))
+        else:
+            out.append(obj)
+    return out
