@@ -44,6 +44,16 @@ from .enums import (
 from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, kind_of
 from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
+from .packing import (
+    DesiredState,
+    NameStrategy,
+    PackingError,
+    desired_endpoints,
+    desired_from_endpoints,
+    endpoint_identity,
+    pack,
+)
+from .reconcile import Plan, SliceUpdate, reconcile
 from .service import (
     ClientIPConfig,
     Condition,
@@ -84,6 +94,7 @@ __all__ = [
     "ConditionStatus",
     "Container",
     "ContainerPort",
+    "DesiredState",
     "Endpoint",
     "EndpointAddress",
     "EndpointConditions",
@@ -109,6 +120,7 @@ __all__ = [
     "LoadError",
     "ManagedFieldsEntry",
     "ModelTypeError",
+    "NameStrategy",
     "Node",
     "NodeCondition",
     "NodeList",
@@ -117,6 +129,8 @@ __all__ = [
     "ObjectMeta",
     "ObjectReference",
     "OwnerReference",
+    "PackingError",
+    "Plan",
     "Pod",
     "PodCondition",
     "PodIP",
@@ -138,9 +152,15 @@ __all__ = [
     "ServiceType",
     "SessionAffinityConfig",
     "ShardInfo",
+    "SliceUpdate",
     "StructureError",
     "TrafficDistribution",
     "YAMLSyntaxError",
+    "desired_endpoints",
+    "desired_from_endpoints",
+    "endpoint_identity",
     "is_known",
     "kind_of",
+    "pack",
+    "reconcile",
 ]
