@@ -116,6 +116,27 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         lines.append("    if k is not None and k != api_version: raise Invalid")
     if strict and not _is_open(cls):
         lines.append("    if not o.keys() <= known: raise Invalid")
+    if _is_leaf(cls):
+        # Small all-scalar models (conditions, zone hints, ports) repeat across
+        # thousands of endpoints; being immutable, equal ones can be one object.
+        # That saves both the construction and the memory.
+        ns["interned"] = interned = {}
+        ns["limit"] = _INTERN_LIMIT
+        # True == 1 and 1.0 == 1 in Python: non-string values carry their class in
+        # the key so that a wrong type never hits a valid object in the cache.
+        key = ", ".join(
+            f"g({f.wire!r})" if f.type.kind in (_model.STR, _model.ENUM) else f"g({f.wire!r}), g({f.wire!r}).__class__"
+            for f in specs(cls)
+        )
+        lines.append(f"    key = ({key},)")
+        lines.append("    hit = interned.get(key)")
+        lines.append("    if hit is not None: return hit")
+        lines.append("    if len(interned) >= limit: interned.clear()")
+        lines.append("    hit = interned[key] = _build(o)")
+        lines.append("    return hit")
+        lines.append("def _build(o):")
+        lines.append("    g = o.get")
+        del interned
     args = []
     for i, f in enumerate(specs(cls)):
         var = f"a{i}"
@@ -130,14 +151,14 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         fallback = f"d{i}" if default is not None else "None"
         t = f.type
         if t.kind == _model.MODEL:
-            ns[f"s{i}"] = _lazy_structure(t.target, strict)
+            ns[f"s{i}"] = structure_fn(t.target, strict)
             lines.append(f"    {var} = {fallback} if {var} is None else s{i}({var})")
         elif t.kind == _model.TUPLE:
             assert t.item is not None  # noqa: S101  # tuples always have an item spec.
             lines.append(f"    if {var} is None: {var} = {fallback}")
             lines.append(f"    elif {var}.__class__ is not list: raise Invalid")
             if t.item.kind == _model.MODEL:
-                ns[f"s{i}"] = _lazy_structure(t.item.target, strict)
+                ns[f"s{i}"] = structure_fn(t.item.target, strict)
                 lines.append(f"    else: {var} = tuple([s{i}(x) for x in {var}])")
             else:
                 lines.append(f"    else: {var} = tuple({var})")
@@ -150,22 +171,21 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
     return fn
 
 
+_INTERN_LIMIT = 4096
+_SCALARS = (_model.STR, _model.INT, _model.BOOL, _model.ENUM, _model.INTSTR)
+
+
+def _is_leaf(cls: type) -> bool:
+    fields = specs(cls)
+    return len(fields) <= 4 and all(f.type.kind in _SCALARS for f in fields) and not _kind_of(cls)
+
+
 def _default_of(cls: type, f: FieldSpec) -> Any:
     """What a missing or null key becomes: the attrs default, or Go's zero value."""
     if has_zero(f):
         return f.zero
     a = attrs.fields_dict(cls)[f.name]
     return None if a.default is attrs.NOTHING else a.default
-
-
-def _lazy_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
-    # Models refer to each other; compile each on first use, then call it directly.
-    def call(o: Any) -> Any:
-        fn: Callable[[Any], Any] = structure_fn(cls, strict)
-        return fn(o)
-
-    existing = _STRUCTURE.get((cls, strict))
-    return existing if existing is not None else call
 
 
 def structure(data: Any, cls: type[T], *, strict: bool = True, path: Path = ()) -> T:
@@ -339,7 +359,7 @@ def _unstructure_expr(t: TypeSpec, var: str, i: int, ns: dict[str, Any]) -> str:
     if kind == _model.ENUM:
         return f"({var} if {var}.__class__ is str else {var}.value)"
     if kind == _model.MODEL:
-        ns[f"u{i}"] = _lazy_unstructure(t.target)
+        ns[f"u{i}"] = unstructure_fn(t.target)
         return f"u{i}({var})"
     if kind == _model.MAP:
         return f"dict({var})"
@@ -348,7 +368,7 @@ def _unstructure_expr(t: TypeSpec, var: str, i: int, ns: dict[str, Any]) -> str:
     assert t.item is not None  # noqa: S101  # only tuples remain.
     item = t.item
     if item.kind == _model.MODEL:
-        ns[f"u{i}"] = _lazy_unstructure(item.target)
+        ns[f"u{i}"] = unstructure_fn(item.target)
         return f"[u{i}(x) for x in {var}]"
     if item.kind == _model.ENUM:
         return f"enum_items({var})"
@@ -359,17 +379,6 @@ def _unstructure_expr(t: TypeSpec, var: str, i: int, ns: dict[str, Any]) -> str:
 
 def _enum_items(values: tuple[Any, ...]) -> list[str]:
     return [v if isinstance(v, str) else v.value for v in values]
-
-
-def _lazy_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
-    existing = _UNSTRUCTURE.get(cls)
-    if existing is not None:
-        return existing
-
-    def call(o: Any) -> dict[str, Any]:
-        return unstructure_fn(cls)(o)
-
-    return call
 
 
 def unstructure(obj: Any) -> dict[str, Any]:
@@ -394,23 +403,3 @@ def _make_converter() -> cattrs.Converter:
 
 #: The one converter. Strict structuring: unknown fields are errors.
 converter = _make_converter()
-
-
-def warm() -> None:
-    """Compile every model's hooks now, so that nested calls go straight to compiled code."""
-    from . import discovery, endpoints, meta, service, workloads
-
-    for module in (meta, discovery, endpoints, service, workloads):
-        for name in module.__all__:
-            obj = getattr(module, name)
-            if _is_model(obj):
-                specs(obj)
-    # Compile leaves first so that parents bind the compiled functions directly.
-    for _ in range(2):
-        for module in (meta, discovery, endpoints, service, workloads):
-            for name in module.__all__:
-                obj = getattr(module, name)
-                if _is_model(obj):
-                    for strict in (True, False):
-                        _compile_structure(obj, strict)
-                    _compile_unstructure(obj)

@@ -238,10 +238,13 @@ _CHECKERS: dict[type, Callable[[Any], None]] = {}
 
 
 def _check(self: Any) -> None:
+    # The first instance of a class compiles its checker and installs it as the
+    # class's post-init hook, so later instances call it without this indirection.
     cls = type(self)
     checker = _CHECKERS.get(cls)
     if checker is None:
         checker = _CHECKERS[cls] = _compile_checker(cls)
+        cls.__attrs_post_init__ = checker
     checker(self)
 
 

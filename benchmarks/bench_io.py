@@ -1,0 +1,127 @@
+"""Loading and dumping 100 slices x 100 endpoints (about 3.5 MB of YAML), against floors and peers.
+
+Contenders, all on the same text in the same run:
+
+* the floor: ``yaml.load`` with ``CSafeLoader`` to plain dicts, and
+  ``yaml.dump`` with ``CSafeDumper`` from plain dicts;
+* the peers: the official ``kubernetes`` client and ``lightkube-models``,
+  each ``from_dict`` after the same ``CSafeLoader`` parse;
+* the JSON path: ``json.loads`` (and ``orjson.loads`` when installed).
+
+Garbage collection is handled identically for every contender: a full
+collection before each timed call, and the collector disabled during it.
+Each figure is the best of several repetitions.
+
+Run: ``python benchmarks/bench_io.py [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _data import slice_list_dict  # noqa: E402  # The data builders live beside this script.
+
+from endpointslice import EndpointSliceList, io  # noqa: E402
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        gc.enable()
+    return min(times)
+
+
+def retained(fn: Callable[[], Any]) -> int:
+    """Bytes still allocated by the result of *fn* (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    result = fn()
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del result
+    return after - before
+
+
+def row(name: str, ours: float, ref: float, target: str) -> None:
+    print(f"{name:<44} ours {ours * 1000:9.1f} ms   ref {ref * 1000:9.1f} ms   ratio {ours / ref:6.2f}   {target}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    n = args.repeat
+
+    data = slice_list_dict()
+    model = io.from_dict(data, EndpointSliceList)
+    text = io.dumps(model)
+    json_text = io.dumps(model, output=io.Output.JSON)
+    plain = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506  # CSafeLoader is the safe loader.
+    print(f"input: {len(model.items)} slices x {len(model.items[0].endpoints or ())} endpoints, "
+          f"{len(text) / 1e6:.2f} MB YAML, {len(json_text) / 1e6:.2f} MB JSON; best of {n}, GC off while timing")
+
+    floor_load = best(lambda: yaml.load(text, Loader=yaml.CSafeLoader), n)  # noqa: S506
+    ours_load = best(lambda: io.loads(text), n)
+    row("YAML load -> models  vs CSafeLoader -> dicts", ours_load, floor_load, "target <= 1.15")
+
+    floor_dump = best(lambda: yaml.dump(plain, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False), n)
+    ours_dump = best(lambda: io.dumps(model), n)
+    row("YAML dump <- models  vs CSafeDumper <- dicts", ours_dump, floor_dump, "target <= 0.60")
+
+    json_floor = best(lambda: json.loads(json_text), n)
+    ours_json = best(lambda: io.loads(json_text), n)
+    row("JSON load -> models  vs json.loads -> dicts", ours_json, json_floor, "(floor)")
+    print(f"{'JSON load vs YAML load (ours)':<44} speed-up {ours_load / ours_json:6.1f}x   target >= 10x")
+    try:
+        import orjson
+
+        or_floor = best(lambda: orjson.loads(json_text), n)
+        row("JSON load -> models  vs orjson.loads -> dicts", ours_json, or_floor, "(floor)")
+    except ImportError:
+        print("orjson not installed: skipped")
+
+    ours_dict = best(lambda: io.from_dict(plain, EndpointSliceList), n)
+    try:
+        from kubernetes.client import V1EndpointSliceList
+
+        k8s_dict = best(lambda: V1EndpointSliceList.from_dict(plain), n)
+        k8s_load = best(lambda: V1EndpointSliceList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)  # noqa: S506
+        row("dict -> models       vs kubernetes client", ours_dict, k8s_dict, "target <= 1.00")
+        row("YAML load -> models  vs kubernetes client", ours_load, k8s_load, "target < 1.00")
+        ours_mem = retained(lambda: io.from_dict(plain, EndpointSliceList))
+        k8s_mem = retained(lambda: V1EndpointSliceList.from_dict(plain))
+        print(f"{'memory of loaded models vs kubernetes client':<44} ours {ours_mem / 1e6:9.1f} MB   "
+              f"ref {k8s_mem / 1e6:9.1f} MB   ratio {ours_mem / k8s_mem:6.2f}   target <= 0.50")
+    except ImportError:
+        print("kubernetes client not installed: skipped (pip install -e '.[bench]')")
+    try:
+        from lightkube.models.discovery_v1 import EndpointSliceList as LkList
+
+        lk_load = best(lambda: LkList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)  # noqa: S506
+        row("YAML load -> models  vs lightkube-models", ours_load, lk_load, "target < 1.00")
+    except ImportError:
+        print("lightkube-models not installed: skipped (pip install -e '.[bench]')")
+
+
+if __name__ == "__main__":
+    main()
