@@ -31,9 +31,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import slice_list_dict  # noqa: E402  # The data builders live beside this script.
+from _data import slice_list_dict  # The data builders live beside this script.
 
-from endpointslice import EndpointSliceList, io  # noqa: E402
+from endpointslice import EndpointSliceList, io
 
 
 def best(fn: Callable[[], Any], repeat: int) -> float:
@@ -76,11 +76,13 @@ def main() -> None:
     model = io.from_dict(data, EndpointSliceList)
     text = io.dumps(model)
     json_text = io.dumps(model, output=io.Output.JSON)
-    plain = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506  # CSafeLoader is the safe loader.
-    print(f"input: {len(model.items)} slices x {len(model.items[0].endpoints or ())} endpoints, "
-          f"{len(text) / 1e6:.2f} MB YAML, {len(json_text) / 1e6:.2f} MB JSON; best of {n}, GC off while timing")
+    plain = yaml.load(text, Loader=yaml.CSafeLoader)  # CSafeLoader is the safe loader.
+    print(
+        f"input: {len(model.items)} slices x {len(model.items[0].endpoints or ())} endpoints, "
+        f"{len(text) / 1e6:.2f} MB YAML, {len(json_text) / 1e6:.2f} MB JSON; best of {n}, GC off while timing"
+    )
 
-    floor_load = best(lambda: yaml.load(text, Loader=yaml.CSafeLoader), n)  # noqa: S506
+    floor_load = best(lambda: yaml.load(text, Loader=yaml.CSafeLoader), n)
     ours_load = best(lambda: io.loads(text), n)
     row("YAML load -> models  vs CSafeLoader -> dicts", ours_load, floor_load, "target <= 1.15")
 
@@ -105,19 +107,21 @@ def main() -> None:
         from kubernetes.client import V1EndpointSliceList
 
         k8s_dict = best(lambda: V1EndpointSliceList.from_dict(plain), n)
-        k8s_load = best(lambda: V1EndpointSliceList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)  # noqa: S506
+        k8s_load = best(lambda: V1EndpointSliceList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)
         row("dict -> models       vs kubernetes client", ours_dict, k8s_dict, "target <= 1.00")
         row("YAML load -> models  vs kubernetes client", ours_load, k8s_load, "target < 1.00")
         ours_mem = retained(lambda: io.from_dict(plain, EndpointSliceList))
         k8s_mem = retained(lambda: V1EndpointSliceList.from_dict(plain))
-        print(f"{'memory of loaded models vs kubernetes client':<44} ours {ours_mem / 1e6:9.1f} MB   "
-              f"ref {k8s_mem / 1e6:9.1f} MB   ratio {ours_mem / k8s_mem:6.2f}   target <= 0.50")
+        print(
+            f"{'memory of loaded models vs kubernetes client':<44} ours {ours_mem / 1e6:9.1f} MB   "
+            f"ref {k8s_mem / 1e6:9.1f} MB   ratio {ours_mem / k8s_mem:6.2f}   target <= 0.50"
+        )
     except ImportError:
         print("kubernetes client not installed: skipped (pip install -e '.[bench]')")
     try:
         from lightkube.models.discovery_v1 import EndpointSliceList as LkList
 
-        lk_load = best(lambda: LkList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)  # noqa: S506
+        lk_load = best(lambda: LkList.from_dict(yaml.load(text, Loader=yaml.CSafeLoader)), n)
         row("YAML load -> models  vs lightkube-models", ours_load, lk_load, "target < 1.00")
     except ImportError:
         print("lightkube-models not installed: skipped (pip install -e '.[bench]')")
