@@ -120,7 +120,8 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         # Small all-scalar models (conditions, zone hints, ports) repeat across
         # thousands of endpoints; being immutable, equal ones can be one object.
         # That saves both the construction and the memory.
-        ns["interned"] = interned = {}
+        interned: dict[tuple[Any, ...], Any] = {}
+        ns["interned"] = interned
         ns["limit"] = _INTERN_LIMIT
         # True == 1 and 1.0 == 1 in Python: non-string values carry their class in
         # the key so that a wrong type never hits a valid object in the cache.
