@@ -1,0 +1,176 @@
+"""Apiserver-equivalent validation of EndpointSlices, Endpoints and Services.
+
+Each ``validate_*`` function returns every problem a Kubernetes apiserver of
+the chosen version would report for a create (or, with ``old=``, an update)
+of the object, as `FieldError` values in the apiserver's order. ``str()`` of
+an error is the apiserver's own text, byte for byte::
+
+    endpoints[0].addresses[0]: Invalid value: "999.1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)
+
+The objects are validated as the apiserver sees them after defaulting: port
+names default to ``""``, protocols to ``TCP``, Service types to
+``ClusterIP`` and so on, and an object without ``metadata.namespace`` is
+taken to be in the namespace kubectl would send it to (``default_namespace``).
+`warnings` returns the apiserver's warning headers for the same request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Union
+
+from . import _service_rules, _slice_rules
+from ._rules import Context, ErrorType, FieldError, KubeVersion
+from .discovery import EndpointSlice
+from .endpoints import Endpoints
+from .errors import EndpointSliceError
+from .service import Service
+
+__all__ = [
+    "ErrorType",
+    "FieldError",
+    "KubeVersion",
+    "UnsupportedKindError",
+    "Validatable",
+    "validate",
+    "validate_endpoint_slice",
+    "validate_endpoints",
+    "validate_service",
+    "warnings",
+]
+
+#: The kinds the apiserver validation covers here.
+Validatable = Union[EndpointSlice, Endpoints, Service]
+
+VersionLike = Union[KubeVersion, str, tuple[int, int]]
+
+
+class UnsupportedKindError(EndpointSliceError, TypeError):
+    """`validate` was given an object of a kind it has no rules for."""
+
+    def __init__(self, obj: object) -> None:
+        self.kind = getattr(type(obj), "kind", type(obj).__name__)
+        super().__init__(f"no validation rules for kind {self.kind!r}")
+
+
+def _context(version: VersionLike, strict_ip: bool | None, default_namespace: str | None) -> Context:
+    return Context.make(KubeVersion.coerce(version), strict_ip=strict_ip, default_namespace=default_namespace)
+
+
+def validate_endpoint_slice(
+    endpoint_slice: EndpointSlice,
+    /,
+    *,
+    old: EndpointSlice | None = None,
+    version: VersionLike = KubeVersion.V1_37,
+    strict_ip: bool | None = None,
+    default_namespace: str | None = "default",
+) -> list[FieldError]:
+    """Validate an EndpointSlice as the apiserver does on create, or on update when *old* is given.
+
+    Args:
+        endpoint_slice: The slice to validate.
+        old: The stored slice, for an update: enables the immutability
+            checks and the ratcheting of unchanged ``endpoints``.
+        version: The Kubernetes version whose rules and messages to use.
+        strict_ip: Force the ``StrictIPCIDRValidation`` gate on or off; by
+            default it follows *version* (on from 1.36).
+        default_namespace: The namespace assumed when ``metadata.namespace``
+            is absent, as kubectl fills it in; ``None`` reports it as required.
+
+    Returns:
+        Every error, in the apiserver's order; empty when the slice is valid.
+    """
+    ctx = _context(version, strict_ip, default_namespace)
+    return _slice_rules.endpoint_slice(ctx, endpoint_slice, old)
+
+
+def validate_endpoints(
+    endpoints: Endpoints,
+    /,
+    *,
+    old: Endpoints | None = None,
+    version: VersionLike = KubeVersion.V1_37,
+    strict_ip: bool | None = None,
+    default_namespace: str | None = "default",
+) -> list[FieldError]:
+    """Validate a core/v1 Endpoints object as the apiserver does on create, or on update.
+
+    The arguments are those of `validate_endpoint_slice`; on update, errors
+    in unchanged ``subsets`` are ratcheted away.
+    """
+    ctx = _context(version, strict_ip, default_namespace)
+    return _slice_rules.endpoints(ctx, endpoints, old)
+
+
+def validate_service(
+    service: Service,
+    /,
+    *,
+    old: Service | None = None,
+    version: VersionLike = KubeVersion.V1_37,
+    strict_ip: bool | None = None,
+    default_namespace: str | None = "default",
+) -> list[FieldError]:
+    """Validate a Service's endpoint-relevant rules as the apiserver does on create, or on update.
+
+    The arguments are those of `validate_endpoint_slice`. On update, changes
+    of the cluster IPs and IP families are checked against *old*.
+    """
+    ctx = _context(version, strict_ip, default_namespace)
+    return _service_rules.service(ctx, service, old)
+
+
+_DISPATCH: dict[type, Callable[..., list[FieldError]]] = {
+    EndpointSlice: validate_endpoint_slice,
+    Endpoints: validate_endpoints,
+    Service: validate_service,
+}
+
+
+def validate(
+    obj: Validatable,
+    /,
+    *,
+    old: Validatable | None = None,
+    version: VersionLike = KubeVersion.V1_37,
+    strict_ip: bool | None = None,
+    default_namespace: str | None = "default",
+) -> list[FieldError]:
+    """Validate any supported object, dispatching on its kind.
+
+    Raises:
+        UnsupportedKindError: *obj* is not an EndpointSlice, Endpoints or
+            Service, or *old* is of another kind than *obj*.
+    """
+    func = _DISPATCH.get(type(obj))
+    if func is None or (old is not None and type(old) is not type(obj)):
+        raise UnsupportedKindError(obj if func is None else old)
+    return func(obj, old=old, version=version, strict_ip=strict_ip, default_namespace=default_namespace)
+
+
+def warnings(
+    obj: Validatable,
+    /,
+    *,
+    old: Validatable | None = None,
+    version: VersionLike = KubeVersion.V1_37,
+) -> list[str]:
+    """The warnings the apiserver sends back for a create (or update) of *obj*.
+
+    These are what kubectl prints as ``Warning: ...``: the deprecated FQDN
+    address type, non-standard IP spellings, the deprecated Endpoints API,
+    ``PreferClose`` and fields that headless or non-ExternalName Services
+    ignore.
+
+    Raises:
+        UnsupportedKindError: as for `validate`.
+    """
+    if type(obj) not in _DISPATCH or (old is not None and type(old) is not type(obj)):
+        raise UnsupportedKindError(obj)
+    ver = KubeVersion.coerce(version)
+    if isinstance(obj, EndpointSlice):
+        return _slice_rules.endpoint_slice_warnings(ver, obj, old if isinstance(old, EndpointSlice) else None)
+    if isinstance(obj, Endpoints):
+        return _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
+    return _service_rules.service_warnings(ver, obj)
