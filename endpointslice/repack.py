@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar, cast
 
 import attrs
 
 from ._frozen import FrozenDict
 from .endpoints import ANNOTATION_OVER_CAPACITY, EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
 from .enums import Protocol
+from .packing import _evolve
 
 __all__ = [
     "MAX_ENDPOINTS_ADDRESSES",
@@ -42,14 +42,6 @@ __all__ = [
 MAX_ENDPOINTS_ADDRESSES = 1000
 #: The value of the over-capacity annotation on a truncated Endpoints object.
 OVER_CAPACITY_TRUNCATED = "truncated"
-
-_T = TypeVar("_T")
-
-
-def evolve(obj: _T, /, **changes: Any) -> _T:
-    """`attrs.evolve`, typed for the models (mypy does not see through the model decorator)."""
-    return cast("_T", attrs.evolve(cast("Any", obj), **changes))
-
 
 # Addresses of a subset without ports are filed under this stand-in port so
 # that they survive the regrouping; it never appears in the output.
@@ -261,6 +253,6 @@ def truncate_endpoints(endpoints: Endpoints, /, *, limit: int = MAX_ENDPOINTS_AD
         annotations[ANNOTATION_OVER_CAPACITY] = OVER_CAPACITY_TRUNCATED
     else:
         annotations.pop(ANNOTATION_OVER_CAPACITY, None)
-    metadata = evolve(endpoints.metadata, annotations=FrozenDict(annotations) if annotations else None)
+    metadata = _evolve(endpoints.metadata, annotations=FrozenDict(annotations) if annotations else None)
     subsets = result.subsets if result.truncated else endpoints.subsets
     return Endpoints(metadata=metadata, subsets=subsets)
