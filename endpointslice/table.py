@@ -34,7 +34,7 @@ def human_duration(seconds: float) -> str:
     """Render an age the way kubectl does.
 
     >>> [human_duration(s) for s in (5, 130, 700, 7500, 90000, 200000, 40000000, 100000000)]
-    ['5s', '2m10s', '11m', '2h5m', '25h', '2d7h', '462d', '3y62d']
+    ['5s', '2m10s', '11m', '125m', '25h', '2d7h', '462d', '3y62d']
     """
     secs = int(seconds)
     if secs < -1:
