@@ -15,6 +15,7 @@ from endpointslice import (
     EndpointSlice,
     EndpointsPort,
     EndpointSubset,
+    FrozenDict,
     LoadBalancerIngress,
     LoadBalancerStatus,
     ObjectMeta,
@@ -64,8 +65,8 @@ def _slice(ports: list[EndpointPort] | None, addresses: list[str]) -> EndpointSl
     return EndpointSlice(
         metadata=ObjectMeta(name="s", creation_timestamp=CREATED),
         address_type="IPv4",
-        ports=ports,
-        endpoints=[Endpoint(addresses=[a]) for a in addresses],
+        ports=None if ports is None else tuple(ports),
+        endpoints=tuple(Endpoint(addresses=(a,)) for a in addresses),
     )
 
 
@@ -97,13 +98,13 @@ def test_slice_endpoints_cell_lists_every_address_regardless_of_conditions() -> 
 def test_endpoints_cell_uses_ready_addresses_and_host_port() -> None:
     e = Endpoints(
         metadata=ObjectMeta(name="e"),
-        subsets=[
+        subsets=(
             EndpointSubset(
-                addresses=[EndpointAddress(ip="fd00::1")],
-                not_ready_addresses=[EndpointAddress(ip="fd00::2")],
-                ports=[EndpointsPort(port=80)],
-            )
-        ],
+                addresses=(EndpointAddress(ip="fd00::1"),),
+                not_ready_addresses=(EndpointAddress(ip="fd00::2"),),
+                ports=(EndpointsPort(port=80),),
+            ),
+        ),
     )
     assert render_table([e], now=NOW).splitlines()[1] == "e      [fd00::1]:80   <unknown>"
     assert render_table([Endpoints(metadata=ObjectMeta(name="e"))], now=NOW).splitlines()[1].split()[1] == "<none>"
@@ -115,11 +116,13 @@ def test_load_balancer_service_row_and_wide_selector() -> None:
         spec=ServiceSpec(
             type="LoadBalancer",
             cluster_ip="10.96.0.1",
-            selector={"b": "2", "a": "1"},
-            ports=[ServicePort(port=80, node_port=30080, protocol="TCP")],
+            selector=FrozenDict({"b": "2", "a": "1"}),
+            ports=(ServicePort(port=80, node_port=30080, protocol="TCP"),),
         ),
         status=ServiceStatus(
-            load_balancer=LoadBalancerStatus(ingress=[LoadBalancerIngress(hostname="a-very-long-hostname.example.com")])
+            load_balancer=LoadBalancerStatus(
+                ingress=(LoadBalancerIngress(hostname="a-very-long-hostname.example.com"),)
+            )
         ),
     )
     assert render_table([svc], now=NOW).splitlines()[1].split() == [
