@@ -102,12 +102,12 @@ _HTML_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def go_json(value: object) -> str:
-    """Render *value* as Go's ``json.Marshal`` would: compact, HTML-safe, map keys sorted.
+    """Render *value* as Go's ``json.Marshal`` would: compact and HTML-safe; dicts keep their order (Go structs).
 
     >>> go_json(["a<b", None, 3])
     '["a\\\\u003cb",null,3]'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=isinstance(value, dict))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if _HTML_UNSAFE_RE.search(text):
         text = _HTML_UNSAFE_RE.sub(lambda m: _HTML_UNSAFE[m.group(0)], text)
     return text.encode("utf-8", "replace").decode("utf-8")
