@@ -67,6 +67,16 @@ from .service import (
     ServiceStatus,
     SessionAffinityConfig,
 )
+from .validation import (
+    ErrorType,
+    FieldError,
+    KubeVersion,
+    UnsupportedKindError,
+    validate,
+    validate_endpoint_slice,
+    validate_endpoints,
+    validate_service,
+)
 from .workloads import (
     Container,
     ContainerPort,
@@ -107,6 +117,8 @@ __all__ = [
     "Endpoints",
     "EndpointsList",
     "EndpointsPort",
+    "ErrorType",
+    "FieldError",
     "ForNode",
     "ForZone",
     "FrozenDict",
@@ -114,6 +126,7 @@ __all__ = [
     "IPFamilyPolicy",
     "KubeList",
     "KubeObject",
+    "KubeVersion",
     "ListMeta",
     "LoadBalancerIngress",
     "LoadBalancerStatus",
@@ -155,6 +168,7 @@ __all__ = [
     "SliceUpdate",
     "StructureError",
     "TrafficDistribution",
+    "UnsupportedKindError",
     "YAMLSyntaxError",
     "desired_endpoints",
     "desired_from_endpoints",
@@ -163,4 +177,8 @@ __all__ = [
     "kind_of",
     "pack",
     "reconcile",
+    "validate",
+    "validate_endpoint_slice",
+    "validate_endpoints",
+    "validate_service",
 ]
