@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from . import __name__ as _package
 from .errors import EndpointSliceError
 
-_COMMANDS: tuple[str, ...] = ("get", "migrate", "validate")
+_COMMANDS: tuple[str, ...] = ("get", "migrate", "validate", "pack", "diff")
 
 
 class _Parser(argparse.ArgumentParser):

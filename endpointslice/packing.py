@@ -205,11 +205,14 @@ class DesiredState:
         address_types: The address types the Service supports, sorted.
         groups: One entry per (address type, port set), sorted by address type then port key.
         skipped: Pods that were skipped or lost their zone, for reporting.
+        headless: Whether the slices carry the ``service.kubernetes.io/headless``
+            label; ``None`` applies upstream's rule to the Service (no cluster IP).
     """
 
     address_types: tuple[AddressType, ...]
     groups: tuple[EndpointGroup, ...] = ()
     skipped: tuple[SkippedPod, ...] = ()
+    headless: bool | None = None
 
     def endpoint_count(self) -> int:
         """The number of desired endpoints over all groups."""
@@ -630,7 +633,9 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
     the family of its addresses. The ports are the Service ports, each with
     its numeric ``targetPort`` (or ``port`` when the target is unset or named).
     The address types are the Service's ``ipFamilies``, or else those the
-    entries use (IPv4 when there are none).
+    entries use (IPv4 when there are none). The slices are labelled headless
+    only for ``clusterIP: None``: a manifest without ``clusterIP`` gets one
+    from the API server, and kube-proxy ignores slices labelled headless.
 
     Raises:
         PackingError: Every entry with no address, an invalid address, mixed
@@ -689,7 +694,9 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
         table = raw.setdefault((address_type, key), (ports, {}))[1]
         for endpoint in entries:
             table[endpoint_identity(endpoint)] = endpoint
-    return DesiredState(address_types=address_types, groups=_freeze_groups(raw))
+    return DesiredState(
+        address_types=address_types, groups=_freeze_groups(raw), headless=service.spec.cluster_ip == "None"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -697,7 +704,11 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
 
 
 def slice_labels(
-    service: Service, *, managed_by: str = CONTROLLER_NAME, current: Mapping[str, str] | None = None
+    service: Service,
+    *,
+    managed_by: str = CONTROLLER_NAME,
+    current: Mapping[str, str] | None = None,
+    headless: bool | None = None,
 ) -> tuple[FrozenDict[str, str], bool]:
     """The labels a slice of *service* must carry, and whether *current* needs them.
 
@@ -705,12 +716,13 @@ def slice_labels(
     when the Service has no cluster IP, plus the service-name and managed-by labels.
     The second value tells whether *current* differs from the Service's labels
     on the non-reserved keys only (the reserved keys are never compared).
+    *headless* overrides the cluster-IP rule when not ``None``.
     """
     service_labels = {k: v for k, v in (service.metadata.labels or {}).items() if k not in RESERVED_LABELS}
     changed = False
     if current is not None:
         changed = {k: v for k, v in current.items() if k not in RESERVED_LABELS} != service_labels
-    if not _has_cluster_ip(service):
+    if (not _has_cluster_ip(service)) if headless is None else headless:
         service_labels[LABEL_HEADLESS] = ""
     service_labels[LABEL_SERVICE_NAME] = service.metadata.name or ""
     service_labels[LABEL_MANAGED_BY] = managed_by
@@ -760,13 +772,15 @@ def new_slice(
     *,
     endpoints: Sequence[Endpoint] = (),
     managed_by: str = CONTROLLER_NAME,
+    headless: bool | None = None,
 ) -> EndpointSlice:
     """A new slice of *service*: ``generateName``, labels, owner reference, namespace.
 
     Its name is left unset; `name_slices` gives deterministic names when wanted.
+    *headless* is passed to `slice_labels`.
     """
     owner = owner_reference(service)
-    labels, _ = slice_labels(service, managed_by=managed_by)
+    labels, _ = slice_labels(service, managed_by=managed_by, headless=headless)
     return EndpointSlice(
         metadata=ObjectMeta(
             generate_name=generate_name_prefix(service.metadata.name or ""),
@@ -989,9 +1003,18 @@ def pack(
             pending = list(group.endpoints.values())
             for start in range(0, len(pending), max_endpoints_per_slice):
                 chunk = pending[start : start + max_endpoints_per_slice]
-                created.append(new_slice(service, address_type, group.ports, endpoints=chunk, managed_by=managed_by))
+                created.append(
+                    new_slice(
+                        service,
+                        address_type,
+                        group.ports,
+                        endpoints=chunk,
+                        managed_by=managed_by,
+                        headless=desired.headless,
+                    )
+                )
         if not created:
-            created.append(new_slice(service, address_type, (), managed_by=managed_by))
+            created.append(new_slice(service, address_type, (), managed_by=managed_by, headless=desired.headless))
         if mode != "Auto":
             created = [apply_hints(s, mode if isinstance(mode, TrafficDistribution) else None) for s in created]
         out.extend(created)

@@ -175,13 +175,17 @@ class Plan:
             "bytesWritten": self.bytes_written,
         }
 
-    def apply(self, existing: Iterable[EndpointSlice], /) -> list[EndpointSlice]:
+    def apply(self, existing: Iterable[EndpointSlice], /, *, simulate_names: bool = True) -> list[EndpointSlice]:
         """The slices after the plan is carried out, as the API server would hold them.
 
         Deleted slices go, updated ones are replaced (by name), created ones are
-        appended; a create with only ``generateName`` gets a name the way the API
-        server makes one, but deterministically (see `simulate_generated_names`).
-        Slices the plan does not mention are kept as they are.
+        appended. Slices the plan does not mention are kept as they are.
+
+        Args:
+            existing: The slices the plan was computed against.
+            simulate_names: Give a create with only ``generateName`` a name the
+                way the API server makes one, but deterministically (see
+                `simulate_generated_names`); when false it is kept unnamed.
         """
         existing = list(existing)
         deleted = {s.metadata.name for s in self.deletes}
@@ -193,6 +197,8 @@ class Plan:
                 continue
             out.append(updated.pop(name, eps))
         out.extend(updated.values())
+        if not simulate_names:
+            return [*out, *self.creates]
         taken = {s.metadata.name for s in out if s.metadata.name}
         out.extend(simulate_generated_names(self.creates, taken=taken))
         return out
@@ -302,6 +308,7 @@ def _reconcile_group(
     *,
     limit: int,
     managed_by: str,
+    headless: bool | None,
 ) -> tuple[list[EndpointSlice], list[_Update], list[EndpointSlice]]:
     desired: dict[EndpointIdentity, Endpoint] = dict(group.endpoints)
     updates: dict[str, _Update] = {}
@@ -319,7 +326,9 @@ def _reconcile_group(
                 kept.append(wanted)
                 if not changed and endpoint_changed(wanted, endpoint):
                     changed = True
-        labels, labels_changed = slice_labels(service, managed_by=managed_by, current=eps.metadata.labels or {})
+        labels, labels_changed = slice_labels(
+            service, managed_by=managed_by, current=eps.metadata.labels or {}, headless=headless
+        )
         name = eps.metadata.name or ""
         if changed or len(kept) != len(current):
             if kept:
@@ -347,7 +356,16 @@ def _reconcile_group(
         if target is None:
             chunk = remaining[position : position + limit]
             position += len(chunk)
-            creates.append(new_slice(service, group.address_type, group.ports, endpoints=chunk, managed_by=managed_by))
+            creates.append(
+                new_slice(
+                    service,
+                    group.address_type,
+                    group.ports,
+                    endpoints=chunk,
+                    managed_by=managed_by,
+                    headless=headless,
+                )
+            )
         else:
             unchanged.remove(target)
             room = max(0, limit - _count(target))
@@ -368,6 +386,7 @@ def _reconcile_address_type(
     *,
     limit: int,
     managed_by: str,
+    headless: bool | None,
 ) -> tuple[list[EndpointSlice], list[SliceUpdate], list[EndpointSlice]]:
     deletes: list[EndpointSlice] = []
     by_key: dict[PortGroupKey, list[EndpointSlice]] = {}
@@ -379,7 +398,9 @@ def _reconcile_address_type(
     creates: list[EndpointSlice] = []
     updates: list[_Update] = []
     for group in groups:
-        c, u, d = _reconcile_group(service, by_key.get(group.key, []), group, limit=limit, managed_by=managed_by)
+        c, u, d = _reconcile_group(
+            service, by_key.get(group.key, []), group, limit=limit, managed_by=managed_by, headless=headless
+        )
         creates.extend(c)
         updates.extend(u)
         deletes.extend(d)
@@ -388,7 +409,7 @@ def _reconcile_address_type(
         if key not in wanted_keys:
             deletes.extend(slices)
     if len(existing) == len(deletes) and not creates:
-        placeholder = new_slice(service, address_type, (), managed_by=managed_by)
+        placeholder = new_slice(service, address_type, (), managed_by=managed_by, headless=headless)
         if len(deletes) == 1 and placeholder_equal(deletes[0], placeholder):
             deletes = []
         else:
@@ -476,6 +497,7 @@ def reconcile(
             state.groups_for(address_type),
             limit=max_endpoints_per_slice,
             managed_by=managed_by,
+            headless=state.headless,
         )
         if service.metadata.deletion_timestamp is None:
             creates.extend(c)

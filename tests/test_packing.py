@@ -662,6 +662,15 @@ def test_selectorless_problems_are_all_reported() -> None:
     ]
 
 
+@pytest.mark.parametrize(("cluster_ip", "headless"), [(None, False), ("10.96.0.10", False), ("None", True)])
+def test_selectorless_slices_are_headless_only_for_cluster_ip_none(cluster_ip: str | None, headless: bool) -> None:
+    # Unlike the controller (which never sees a Service without its allocated IP), a manifest
+    # without clusterIP is not headless: kube-proxy would ignore slices labelled headless.
+    svc = service(selector={}, cluster_ip=cluster_ip)
+    (eps,) = pack(svc, [Endpoint(addresses=("10.0.0.1",))], managed_by="me")
+    assert (LABEL_HEADLESS in (eps.metadata.labels or {})) is headless
+
+
 def test_selectorless_ports_use_numeric_target_port() -> None:
     svc = service(
         selector={},
@@ -731,7 +740,6 @@ def test_pack_bundled_external_ips_example() -> None:
         {
             "app.kubernetes.io/name": "external-db",
             "app.kubernetes.io/component": "database",
-            LABEL_HEADLESS: "",
             "kubernetes.io/service-name": "external-db",
             "endpointslice.kubernetes.io/managed-by": "gitops.example.com",
         }

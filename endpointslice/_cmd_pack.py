@@ -1,0 +1,266 @@
+"""``endpointslice pack SERVICE ENDPOINTS``: the EndpointSlices for a Service, or the plan to reach them.
+
+ENDPOINTS is read in one of three forms, recognised from its content:
+
+* a YAML stream of Pods, with the cluster's Nodes in the same stream (for
+  zones and the missing-Node rule): the EndpointSlice controller's view;
+* a YAML list of endpoint entries (``addresses``, ``conditions``,
+  ``nodeName``, ``zone``, ``hostname``, ``targetRef``...): a selectorless Service;
+* plain text, one IP address per line (``#`` starts a comment).
+
+Exit status: 0 done; 2 unreadable input or bad usage, one line per problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from . import io
+from .discovery import Endpoint, EndpointConditions, EndpointSlice
+from .errors import LoadError, StructureError
+from .kinds import KubeObject, kind_of
+from .packing import (
+    CONTROLLER_NAME,
+    DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+    MAX_ENDPOINTS_PER_SLICE_LIMIT,
+    DesiredState,
+    NameStrategy,
+    canonical_address,
+    desired_endpoints,
+    desired_from_endpoints,
+    pack,
+)
+from .reconcile import is_managed_slice, reconcile
+from .service import Service
+from .workloads import Node, Pod
+
+HELP = "pack endpoints into EndpointSlices for a Service, or plan the writes against existing slices"
+PROG = "endpointslice pack"
+#: The ``managed-by`` label of slices packed from plain endpoint entries, unless --managed-by says otherwise.
+DEFAULT_MANAGED_BY = "endpointslice-pack"
+
+
+class _InputError(Exception):
+    """Bad input, already rendered as one line per problem."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+def _max_per_slice(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_ENDPOINTS_PER_SLICE_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ENDPOINTS_PER_SLICE_LIMIT}, got {value}")
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add the ``pack`` command to the subparsers *sub*."""
+    p = sub.add_parser("pack", help=HELP, description=HELP[0].upper() + HELP[1:] + ".")
+    p.add_argument("service", metavar="SERVICE.yaml", help="the Service (a file holding exactly one Service)")
+    p.add_argument(
+        "endpoints",
+        metavar="ENDPOINTS",
+        help="Pods (+Nodes) as YAML, a YAML list of endpoint entries, or one IP address per line; - for stdin",
+    )
+    p.add_argument(
+        "--max-endpoints-per-slice",
+        type=_max_per_slice,
+        default=DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+        metavar="N",
+        help=f"1 to {MAX_ENDPOINTS_PER_SLICE_LIMIT} (default {DEFAULT_MAX_ENDPOINTS_PER_SLICE})",
+    )
+    p.add_argument("--existing", action="append", default=[], metavar="SLICES.yaml", help="slices that exist already")
+    p.add_argument(
+        "--names",
+        choices=[s.value for s in NameStrategy],
+        default=NameStrategy.GENERATE.value,
+        help="name new slices with generateName (default), <service>-<n>, or a stable hash",
+    )
+    p.add_argument("--plan", action="store_true", help="print the create/update/delete plan instead of the slices")
+    p.add_argument("-o", "--output", choices=("text", "json"), default="text", help="text (YAML slices) or JSON")
+    p.add_argument(
+        "--managed-by",
+        metavar="NAME",
+        help=f"managed-by label value (default {CONTROLLER_NAME} for Pods, {DEFAULT_MANAGED_BY} for entries)",
+    )
+    p.set_defaults(func=run)
+
+
+def _fail(lines: Sequence[str]) -> int:
+    for line in lines:
+        print(f"{PROG}: error: {line}", file=sys.stderr)
+    return 2
+
+
+def _load_service(path: str) -> Service:
+    try:
+        objects = io.flatten(io.load(sys.stdin if path == "-" else path))
+    except LoadError as exc:
+        raise _InputError([str(p) for p in exc.problems]) from None
+    services = [o for o in objects if isinstance(o, Service)]
+    if len(services) != 1 or len(objects) != 1:
+        raise _InputError([f"{path}: expected exactly one Service, found {_describe(objects)}"])
+    return services[0]
+
+
+def _describe(objects: Sequence[KubeObject]) -> str:
+    if not objects:
+        return "nothing"
+    kinds: dict[str, int] = {}
+    for o in objects:
+        kinds[kind_of(o)] = kinds.get(kind_of(o), 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in kinds.items())
+
+
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise _InputError([f"{path}: cannot read: {reason}"]) from None
+
+
+def _source(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def _shape(text: str) -> str:
+    """``objects``, ``entries`` or ``lines``: how ENDPOINTS is written."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError:
+        return "lines"
+    if docs and all(isinstance(d, dict) for d in docs):
+        return "objects"
+    if len(docs) == 1 and isinstance(docs[0], list):
+        return "entries"
+    return "lines"
+
+
+def _entries_from_text(text: str, source: str) -> list[Endpoint]:
+    out = []
+    problems = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if canonical_address(line) is None:
+            problems.append(f"{source}:{number}: not an IP address: {line!r}")
+            continue
+        out.append(Endpoint(addresses=(line,), conditions=EndpointConditions(ready=True)))
+    if problems:
+        raise _InputError(problems)
+    return out
+
+
+def _entries_from_list(text: str, source: str) -> list[Endpoint]:
+    data = yaml.safe_load(text)
+    out = []
+    problems: list[str] = []
+    for i, item in enumerate(data):
+        try:
+            out.append(io.from_dict(item, Endpoint))
+        except StructureError as exc:
+            for p in exc.problems:
+                where = f"[{i}]" + (("." + p.path) if p.path and not p.path.startswith("[") else p.path)
+                problems.append(f"{source}: {where}: {p.message}")
+    if problems:
+        raise _InputError(problems)
+    return out
+
+
+def _desired(service: Service, path: str, managed_by: str | None) -> tuple[DesiredState, str]:
+    text = _read_text(path)
+    source = _source(path)
+    shape = _shape(text)
+    if shape == "objects":
+        try:
+            objects = io.flatten(io.loads(text, source=source))
+        except LoadError as exc:
+            raise _InputError([str(p) for p in exc.problems]) from None
+        pods = [o for o in objects if isinstance(o, Pod)]
+        nodes = [o for o in objects if isinstance(o, Node)]
+        others = [o for o in objects if not isinstance(o, (Pod, Node))]
+        if others:
+            raise _InputError([f"{source}: expected Pods and Nodes, found {_describe(others)}"])
+        desired = desired_endpoints(service, pods, nodes if nodes else None)
+        return desired, managed_by or CONTROLLER_NAME
+    entries = _entries_from_list(text, source) if shape == "entries" else _entries_from_text(text, source)
+    if managed_by == CONTROLLER_NAME:
+        raise _InputError(
+            [f"--managed-by: {CONTROLLER_NAME} belongs to the EndpointSlice controller; give your own value"]
+        )
+    if service.spec.selector:
+        print(
+            f"{PROG}: warning: the Service has a selector, so the EndpointSlice controller also writes slices for it",
+            file=sys.stderr,
+        )
+    return desired_from_endpoints(service, entries), managed_by or DEFAULT_MANAGED_BY
+
+
+def _load_existing(paths: Sequence[str]) -> list[EndpointSlice]:
+    if not paths:
+        return []
+    docs, problems = io.load_paths(paths)
+    lines = [str(p) for p in problems]
+    slices = []
+    for obj in io.flatten([d.object for d in docs]):
+        if isinstance(obj, EndpointSlice):
+            slices.append(obj)
+        else:
+            lines.append(f"--existing: expected EndpointSlices, found {kind_of(obj)}")
+    if lines:
+        raise _InputError(lines)
+    return slices
+
+
+def _print_slices(slices: Sequence[EndpointSlice], output: str) -> None:
+    if output == "json":
+        sys.stdout.write(json.dumps([io.to_dict(s) for s in slices], indent=2) + "\n")
+    elif len(slices) == 1:
+        sys.stdout.write(io.dumps(slices[0]))
+    elif slices:
+        sys.stdout.write(io.dumps(list(slices)))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``pack``; 0 on success, 2 on bad input."""
+    try:
+        service = _load_service(args.service)
+        desired, managed_by = _desired(service, args.endpoints, args.managed_by)
+        existing = _load_existing(args.existing)
+    except _InputError as exc:
+        return _fail(exc.lines)
+    for skipped in desired.skipped:
+        print(f"{PROG}: note: {skipped}", file=sys.stderr)
+    names = NameStrategy(args.names)
+    limit = args.max_endpoints_per_slice
+    if not args.plan and not existing:
+        _print_slices(
+            pack(service, desired, max_endpoints_per_slice=limit, managed_by=managed_by, names=names), args.output
+        )
+        return 0
+    plan = reconcile(service, desired, existing, max_endpoints_per_slice=limit, managed_by=managed_by, names=names)
+    if args.plan:
+        if args.output == "json":
+            sys.stdout.write(json.dumps(plan.to_dict(), indent=2) + "\n")
+        else:
+            sys.stdout.write(plan.summary() + "\n")
+        return 0
+    result = plan.apply(existing, simulate_names=False)
+    _print_slices([s for s in result if is_managed_slice(s, service, managed_by=managed_by)], args.output)
+    return 0
