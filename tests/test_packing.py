@@ -815,3 +815,30 @@ def test_law_pack_ignores_input_order(found: list[Endpoint], rnd: Any) -> None:
     rnd.shuffle(shuffled)
     svc = service(selector={})
     assert pack(svc, unique, managed_by="me") == pack(svc, shuffled, managed_by="me")
+
+
+# ---------------------------------------------------------------------------
+# Deliberate differences (docs/differences.md)
+
+
+def test_new_slice_ports_keep_service_order() -> None:
+    ports = [ServicePort(name=n, port=p, target_port=p, protocol="TCP") for n, p in (("z", 9), ("a", 1), ("m", 5))]
+    (eps,) = pack(service(selector={}, ports=ports), [Endpoint(addresses=("10.0.0.1",))], managed_by="me")
+    assert [p.name for p in eps.ports or ()] == ["z", "a", "m"]
+
+
+def test_unparsable_pod_ips_are_left_out() -> None:
+    p = pod(1, ips=["not-an-ip", "1.2.3.5"])
+    assert endpoint_from_pod(p, service(), AddressType.IPV4).addresses == ("1.2.3.5",)
+
+
+def test_auto_topology_mode_leaves_hints_alone() -> None:
+    svc = evolve(
+        service(selector={}),
+        metadata=ObjectMeta(
+            name="foo", namespace=NS, uid="u", annotations=FrozenDict({"service.kubernetes.io/topology-mode": "Auto"})
+        ),
+    )
+    hinted = Endpoint(addresses=("10.0.0.1",), zone="z", hints=EndpointHints(for_zones=(ForZone(name="other"),)))
+    (eps,) = pack(svc, [hinted], managed_by="me")
+    assert (eps.endpoints or ())[0].hints == hinted.hints
