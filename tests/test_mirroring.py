@@ -766,3 +766,13 @@ def test_mirroring_is_idempotent(endpoints: Endpoints, stale_names: list[str]) -
     after = first.apply(existing)
     second = mirror(endpoints, SERVICE, after).plan
     assert not second, second.summary()
+
+
+def test_an_endpoints_manifest_without_uid_gets_no_owner_reference_and_tcp_ports() -> None:
+    endpoints = Endpoints(
+        metadata=ObjectMeta(name="test-ep", namespace="test"),
+        subsets=(EndpointSubset(addresses=(EndpointAddress(ip="10.0.0.1"),), ports=(EndpointsPort(port=80),)),),
+    )
+    (created,) = mirror(endpoints, SERVICE, []).plan.creates
+    assert created.metadata.owner_references is None
+    assert created.ports == (EndpointPort(name="", port=80, protocol="TCP"),)

@@ -581,3 +581,15 @@ def test_endpoints_from_slices_keeps_a_headless_slice_without_ports() -> None:
 def test_endpoints_from_slices_of_nothing_is_an_empty_endpoints() -> None:
     got = endpoints_from_slices([], service=("shop", "web"))
     assert (got.metadata.name, got.metadata.namespace, got.subsets) == ("web", "shop", None)
+
+
+def test_slices_without_a_name_or_namespace_still_count() -> None:
+    # kube-proxy ignores such slices, but manifests in files often leave both out.
+    unnamed = EndpointSlice(
+        metadata=ObjectMeta(labels=FrozenDict({SERVICE_NAME: "web"})),
+        address_type=AddressType.IPV4,
+        endpoints=(ep("10.0.0.1"),),
+        ports=(EndpointPort(name="http", port=8080),),
+    )
+    view = proxy_view([unnamed, unnamed])
+    assert (view.namespace, view.name, view.addresses()) == (None, "web", {"http/TCP": ["10.0.0.1:8080"]})
