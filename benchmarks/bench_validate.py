@@ -1,0 +1,115 @@
+"""Validating 100 slices x 100 endpoints, against ``kubernetes-validate`` on the same objects.
+
+Contenders, on the same input in the same run:
+
+* ours: `endpointslice.validate` on each of the 100 ``EndpointSlice`` models
+  (the full apiserver rule set: metadata, ports, every address, hints),
+  plus `endpointslice.checks.run_checks` over the set as a second figure;
+* the peer: ``kubernetes_validate.validate`` (JSON-schema validation, which
+  checks types and required keys only) on each of the same 100 slices as
+  plain dicts, with the strict 1.37 schema.
+
+Model building is not timed for either side: both start from data already in
+memory (our models, the peer's dicts), built once before timing. Garbage
+collection is handled identically: a full collection before each timed call,
+and the collector disabled during it. Each figure is the best of several
+repetitions.
+
+Run: ``python benchmarks/bench_validate.py [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _data import slice_list_dict  # The data builders live beside this script.
+
+from endpointslice import EndpointSlice, io, validate
+from endpointslice.checks import run_checks
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        gc.enable()
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print our time, the peer's and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    data = slice_list_dict()
+    items = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", **item} for item in data["items"]]
+    slices = [io.from_dict(item, EndpointSlice) for item in items]
+    endpoints = sum(len(s.endpoints or ()) for s in slices)
+
+    def ours() -> None:
+        for s in slices:
+            if validate(s):
+                raise AssertionError("the benchmark slices are valid")
+
+    def ours_with_checks() -> None:
+        ours()
+        run_checks(slices)
+
+    try:
+        import kubernetes_validate
+    except ImportError:
+        print("kubernetes-validate is not installed (pip install 'endpointslice[bench]')")
+        return 2
+
+    def peer() -> None:
+        for item in items:
+            kubernetes_validate.validate(item, "1.37.0", strict=True)
+
+    reused = _reused_validator(kubernetes_validate)
+
+    def peer_reused() -> None:
+        for item in items:
+            reused.validate(item)
+
+    peer()  # Warm the peer's schema file cache outside the timing.
+    t_ours = best(ours, args.repeat)
+    t_checks = best(ours_with_checks, args.repeat)
+    t_peer = best(peer, max(1, args.repeat // 2))
+    t_reused = best(peer_reused, args.repeat)
+    fastest_peer = min(t_peer, t_reused)
+    print(f"input: {len(slices)} EndpointSlices, {endpoints} endpoints")
+    print(f"endpointslice.validate:                      {t_ours * 1000:8.1f} ms")
+    print(f"  + cross-object checks:                     {t_checks * 1000:8.1f} ms")
+    print(f"kubernetes_validate.validate (1.37 strict):  {t_peer * 1000:8.1f} ms")
+    print(f"  its schema validator built once, reused:   {t_reused * 1000:8.1f} ms")
+    print(f"ratio fastest peer / ours:                   {fastest_peer / t_ours:8.1f}x")
+    print(f"ratio fastest peer / (ours + checks):        {fastest_peer / t_checks:8.1f}x")
+    return 0
+
+
+def _reused_validator(kv: Any) -> Any:
+    """The peer's own schema and validator class, built once (kubernetes_validate.validate rebuilds it per call)."""
+    utils = kv.utils
+    schema_dir = "v1.37.0-local-strict"
+    schema = utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/endpointslice-discovery-v1.json", "1.37.0")
+    defs = utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/_definitions.json", "1.37.0")
+    registry = utils.Resource.from_contents(defs) @ (utils.Resource.from_contents(schema) @ utils.Registry())
+    return utils.jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
