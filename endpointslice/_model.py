@@ -248,69 +248,97 @@ def _check(self: Any) -> None:
     checker(self)
 
 
-def _compile_checker(cls: type) -> Callable[[Any], None]:
-    """Generate the per-class check-and-normalise function run after ``__init__``."""
-    lines = ["def check(self):"]
-    ns: dict[str, Any] = {
+def check_namespace() -> dict[str, Any]:
+    """The globals the generated check code refers to."""
+    return {
         "FrozenDict": FrozenDict,
         "freeze_json": freeze_json,
         "fail": _fail,
         "setattr": object.__setattr__,
         "check_items": _check_items,
     }
-    for i, f in enumerate(specs(cls)):
-        t = f.type
-        lines.append(f"    v = self.{f.name}")
-        guard = "    if v is not None:" if t.optional else "    if True:"
-        lines.append(guard)
-        pad = "        "
-        fail = f"fail({cls.__name__!r}, {f.wire!r}, spec{i}, v)"
-        ns[f"spec{i}"] = t
-        if t.kind == STR:
-            lines.append(f"{pad}if v.__class__ is not str and not isinstance(v, str): {fail}")
-        elif t.kind == INT:
-            lines.append(f"{pad}if v.__class__ is not int and (not isinstance(v, int) or isinstance(v, bool)): {fail}")
-        elif t.kind == BOOL:
-            lines.append(f"{pad}if v.__class__ is not bool: {fail}")
-        elif t.kind == INTSTR:
-            lines.append(f"{pad}if not isinstance(v, (int, str)) or isinstance(v, bool): {fail}")
-        elif t.kind == SCALAR:
-            lines.append(f"{pad}if not isinstance(v, (int, float, str)) or isinstance(v, bool): {fail}")
-        elif t.kind == ENUM:
-            ns[f"enum{i}"] = t.target
-            ns[f"members{i}"] = t.target._value2member_map_
-            lines.append(f"{pad}if v.__class__ is not enum{i}:")
-            lines.append(f"{pad}    if v.__class__ is not str: {fail}")
-            lines.append(f"{pad}    m = members{i}.get(v)")
-            lines.append(f"{pad}    if m is not None: setattr(self, {f.name!r}, m)")
-        elif t.kind == MODEL:
-            ns[f"model{i}"] = t.target
-            lines.append(f"{pad}if not isinstance(v, model{i}): {fail}")
-        elif t.kind == MAP:
-            lines.append(f"{pad}if v.__class__ is not FrozenDict:")
-            lines.append(f"{pad}    if not isinstance(v, dict): {fail}")
-            lines.append(f"{pad}    v = FrozenDict(v); setattr(self, {f.name!r}, v)")
-            lines.append(f"{pad}for k, x in v.items():")
-            lines.append(f"{pad}    if k.__class__ is not str or x.__class__ is not str: {fail}")
-        elif t.kind == JSON:
-            lines.append(f"{pad}setattr(self, {f.name!r}, freeze_json(v))")
-        elif t.kind == TUPLE:
-            lines.append(f"{pad}if v.__class__ is not tuple:")
-            lines.append(f"{pad}    if not isinstance(v, (list, tuple)): {fail}")
-            lines.append(f"{pad}    v = tuple(v); setattr(self, {f.name!r}, v)")
-            item = t.item
-            assert item is not None  # noqa: S101  # _analyse always sets it for tuples.
-            if item.kind == STR:
-                lines.append(f"{pad}for x in v:")
-                lines.append(f"{pad}    if x.__class__ is not str: {fail}")
-            elif item.kind == MODEL:
+
+
+def check_lines(
+    cls: type, i: int, f: FieldSpec, var: str, ns: dict[str, Any], *, fail: str, trusted: bool
+) -> list[str]:
+    """Code that checks and normalises the local variable *var* holding field *f*.
+
+    The code leaves the normalised value in *var* (a list becomes a tuple, a
+    dict a `FrozenDict`, a known enum string its member) and runs *fail*
+    when the value has the wrong type. With *trusted*, nested model values
+    are known to be right (the loader built them) and are not checked again.
+    Both the constructor's checker and the loader's fast path are generated
+    from this one function, so they cannot disagree.
+    """
+    t = f.type
+    ns[f"spec{i}"] = t
+    fail = fail.format(model=repr(cls.__name__), wire=repr(f.wire), spec=f"spec{i}", var=var)
+    lines = [f"if {var} is not None:" if t.optional else "if True:"]
+    pad = "    "
+    if t.kind == STR:
+        lines.append(f"{pad}if {var}.__class__ is not str and not isinstance({var}, str): {fail}")
+    elif t.kind == INT:
+        lines.append(
+            f"{pad}if {var}.__class__ is not int and (not isinstance({var}, int) or isinstance({var}, bool)): {fail}"
+        )
+    elif t.kind == BOOL:
+        lines.append(f"{pad}if {var}.__class__ is not bool: {fail}")
+    elif t.kind == INTSTR:
+        lines.append(f"{pad}if not isinstance({var}, (int, str)) or isinstance({var}, bool): {fail}")
+    elif t.kind == SCALAR:
+        lines.append(f"{pad}if not isinstance({var}, (int, float, str)) or isinstance({var}, bool): {fail}")
+    elif t.kind == ENUM:
+        ns[f"enum{i}"] = t.target
+        ns[f"members{i}"] = t.target._value2member_map_
+        lines.append(f"{pad}if {var}.__class__ is not enum{i}:")
+        lines.append(f"{pad}    if {var}.__class__ is not str: {fail}")
+        lines.append(f"{pad}    {var} = members{i}.get({var}, {var})")
+    elif t.kind == MODEL:
+        if trusted:
+            return []
+        ns[f"model{i}"] = t.target
+        lines.append(f"{pad}if not isinstance({var}, model{i}): {fail}")
+    elif t.kind == MAP:
+        lines.append(f"{pad}if {var}.__class__ is not FrozenDict:")
+        lines.append(f"{pad}    if not isinstance({var}, dict): {fail}")
+        lines.append(f"{pad}    {var} = FrozenDict({var})")
+        lines.append(f"{pad}for k, x in {var}.items():")
+        lines.append(f"{pad}    if k.__class__ is not str or x.__class__ is not str: {fail}")
+    elif t.kind == JSON:
+        lines.append(f"{pad}{var} = freeze_json({var})")
+    elif t.kind == TUPLE:
+        lines.append(f"{pad}if {var}.__class__ is not tuple:")
+        lines.append(f"{pad}    if not isinstance({var}, (list, tuple)): {fail}")
+        lines.append(f"{pad}    {var} = tuple({var})")
+        item = t.item
+        assert item is not None  # noqa: S101  # _analyse always sets it for tuples.
+        if item.kind == STR:
+            lines.append(f"{pad}for x in {var}:")
+            lines.append(f"{pad}    if x.__class__ is not str: {fail}")
+        elif item.kind == MODEL:
+            if not trusted:
                 ns[f"model{i}"] = item.target
-                lines.append(f"{pad}for x in v:")
+                lines.append(f"{pad}for x in {var}:")
                 lines.append(f"{pad}    if x.__class__ is not model{i} and not isinstance(x, model{i}): {fail}")
-            else:
-                lines.append(f"{pad}w = check_items(v, spec{i}.item)")
-                lines.append(f"{pad}if w is None: {fail}")
-                lines.append(f"{pad}if w is not v: setattr(self, {f.name!r}, w)")
+        else:
+            lines.append(f"{pad}w = check_items({var}, spec{i}.item)")
+            lines.append(f"{pad}if w is None: {fail}")
+            lines.append(f"{pad}{var} = w")
+    return lines
+
+
+def _compile_checker(cls: type) -> Callable[[Any], None]:
+    """Generate the per-class check-and-normalise function run after ``__init__``."""
+    lines = ["def check(self):"]
+    ns = check_namespace()
+    for i, f in enumerate(specs(cls)):
+        var = f"v{i}"
+        lines.append(f"    {var} = self.{f.name}")
+        code = check_lines(cls, i, f, var, ns, fail="fail({model}, {wire}, {spec}, {var})", trusted=False)
+        lines.extend("    " + line for line in code)
+        if code:
+            lines.append(f"    if {var} is not self.{f.name}: setattr(self, {f.name!r}, {var})")
     lines.append("    return None")
     exec("\n".join(lines), ns)  # noqa: S102  # Generated from the class's own field specs.
     checker: Callable[[Any], None] = ns["check"]
