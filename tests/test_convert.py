@@ -1,0 +1,151 @@
+"""The generated converter: its fast path must agree with the model constructors and the slow path."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from endpointslice import EndpointSlice, Service, StructureError, io
+from endpointslice._convert import diagnose, render_path
+
+VALID_SLICE: dict[str, Any] = {
+    "apiVersion": "discovery.k8s.io/v1",
+    "kind": "EndpointSlice",
+    "metadata": {"name": "web-abc", "labels": {"kubernetes.io/service-name": "web"}, "generation": 1},
+    "addressType": "IPv4",
+    "endpoints": [
+        {
+            "addresses": ["10.0.0.1"],
+            "conditions": {"ready": True, "serving": True, "terminating": False},
+            "nodeName": "n1",
+            "zone": "a",
+            "targetRef": {"kind": "Pod", "name": "p", "namespace": "default"},
+            "hints": {"forZones": [{"name": "a"}], "forNodes": [{"name": "n1"}]},
+        }
+    ],
+    "ports": [{"name": "http", "port": 80, "protocol": "TCP", "appProtocol": "http"}],
+}
+
+
+# Every leaf of the valid slice, as a path of keys and indices.
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))] + ([path] if path else [])
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))] + [path]
+    return [path]
+
+
+LEAVES = [p for p in _leaves(VALID_SLICE) if p and p[0] not in ("apiVersion", "kind")]
+WRONG_VALUES = [1, 1.5, True, False, "x", "", [], ["x"], [1], {}, {"a": 1}, {"a": "b"}, None, "80", 0]
+
+
+def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def test_fast_path_agrees_with_the_slow_path_for_every_field_and_wrong_value() -> None:
+    # Exhaustive rather than sampled: 33 fields x 15 values is cheap, and a
+    # sampled search can miss the one field whose check went missing.
+    for path in LEAVES:
+        for value in WRONG_VALUES:
+            _check_agreement(path, value)
+
+
+@given(
+    path=st.sampled_from(LEAVES),
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+        lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
+        max_leaves=4,
+    ),
+)
+def test_fast_path_agrees_with_the_slow_path_for_any_json(path: tuple[Any, ...], value: Any) -> None:
+    _check_agreement(path, value)
+
+
+def _check_agreement(path: tuple[Any, ...], value: Any) -> None:
+    data = copy.deepcopy(VALID_SLICE)
+    _set(data, path, value)
+    try:
+        obj = io.from_dict(data)
+    except StructureError as exc:
+        # Whatever the fast path refused, the slow path explains, with a path.
+        assert exc.problems
+        assert diagnose(data, EndpointSlice)
+        return
+    # Accepted: the slow path finds nothing, and the constructors agree the value is well typed.
+    assert diagnose(data, EndpointSlice) == []
+    assert attrs.evolve(obj) == obj
+    assert io.from_dict(io.to_dict(obj)) == obj
+
+
+def test_interned_leaf_models_never_confuse_true_and_1() -> None:
+    good = copy.deepcopy(VALID_SLICE)
+    io.from_dict(good)  # Puts the conditions object in the intern cache.
+    bad = copy.deepcopy(VALID_SLICE)
+    bad["endpoints"][0]["conditions"] = {"ready": 1, "serving": 1, "terminating": 0}
+    with pytest.raises(StructureError, match=r"endpoints\[0\]\.conditions\.ready: expected bool, got 1"):
+        io.from_dict(bad)
+
+
+def test_interned_leaf_models_are_shared() -> None:
+    a = io.from_dict(VALID_SLICE)
+    b = io.from_dict(copy.deepcopy(VALID_SLICE))
+    assert isinstance(a, EndpointSlice)
+    assert isinstance(b, EndpointSlice)
+    assert a.endpoints is not None
+    assert b.endpoints is not None
+    assert a.endpoints[0].conditions is b.endpoints[0].conditions
+
+
+def test_missing_required_fields_take_go_zero_values() -> None:
+    svc = io.from_dict({"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"name": "x"}]}})
+    assert isinstance(svc, Service)
+    assert svc.spec.ports is not None
+    assert svc.spec.ports[0].port == 0
+
+
+def test_every_problem_is_collected() -> None:
+    data = copy.deepcopy(VALID_SLICE)
+    data["endpoints"][0]["zone"] = 1
+    data["ports"][0]["port"] = "80"
+    data["metadata"]["labels"]["x"] = 2
+    data["extra"] = True
+    with pytest.raises(StructureError) as info:
+        io.from_dict(data)
+    assert [str(p) for p in info.value.problems] == [
+        "extra: unknown field",
+        "metadata.labels[x]: expected string, got 2",
+        "endpoints[0].zone: expected string, got 1",
+        "ports[0].port: expected integer, got '80'",
+    ]
+
+
+def test_ignore_unknown_drops_unknown_fields_only() -> None:
+    data = copy.deepcopy(VALID_SLICE)
+    data["endpoints"][0]["conditions"]["redy"] = True
+    obj = io.from_dict(data, ignore_unknown=True)
+    assert isinstance(obj, EndpointSlice)
+    assert io.from_dict(VALID_SLICE) == obj
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ((), ""),
+        (("endpoints", 3, "addresses", 0), "endpoints[3].addresses[0]"),
+        (("metadata", "labels", ("key", "a/b")), "metadata.labels[a/b]"),
+        ((0, "x"), "[0].x"),
+    ],
+)
+def test_render_path(path: tuple[Any, ...], text: str) -> None:
+    assert render_path(path) == text
