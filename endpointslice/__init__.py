@@ -44,6 +44,8 @@ from .enums import (
 from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, kind_of
 from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
+from .migrate import migrate_endpoints, view_differences
+from .mirroring import mirror
 from .packing import (
     DesiredState,
     NameStrategy,
@@ -53,7 +55,9 @@ from .packing import (
     endpoint_identity,
     pack,
 )
+from .proxy import ProxyEndpoint, ServiceView, endpoints_from_slices, endpoints_view, proxy_view, select_endpoints
 from .reconcile import Plan, SliceUpdate, reconcile
+from .repack import repack_subsets
 from .service import (
     ClientIPConfig,
     Condition,
@@ -154,6 +158,7 @@ __all__ = [
     "PortStatus",
     "Problem",
     "Protocol",
+    "ProxyEndpoint",
     "Service",
     "ServiceAffinity",
     "ServiceExternalTrafficPolicy",
@@ -163,6 +168,7 @@ __all__ = [
     "ServiceSpec",
     "ServiceStatus",
     "ServiceType",
+    "ServiceView",
     "SessionAffinityConfig",
     "ShardInfo",
     "SliceUpdate",
@@ -173,12 +179,20 @@ __all__ = [
     "desired_endpoints",
     "desired_from_endpoints",
     "endpoint_identity",
+    "endpoints_from_slices",
+    "endpoints_view",
     "is_known",
     "kind_of",
+    "migrate_endpoints",
+    "mirror",
     "pack",
+    "proxy_view",
     "reconcile",
+    "repack_subsets",
+    "select_endpoints",
     "validate",
     "validate_endpoint_slice",
     "validate_endpoints",
     "validate_service",
+    "view_differences",
 ]
