@@ -116,7 +116,7 @@ def main() -> None:
     existing = reconcile(service, endpoints, [], managed_by="bench").apply([])
     changed = list(endpoints)
     flipped = changed[len(changed) // 2]
-    changed[len(changed) // 2] = attrs.evolve(flipped, conditions=EndpointConditions(ready=False, serving=False))  # type: ignore[misc]
+    changed[len(changed) // 2] = attrs.evolve(flipped, conditions=EndpointConditions(ready=False, serving=False))
     desired = desired_from_endpoints(service, changed)
     plan = reconcile(service, desired, existing, managed_by="bench")
     assert plan.write_count == 1, plan.summary()

@@ -26,18 +26,9 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
-
-if TYPE_CHECKING:
-    from typing_extensions import dataclass_transform
-else:
-
-    def dataclass_transform(**_: object) -> Callable[[T], T]:
-        """Typing-only marker; a no-op at run time."""
-        return lambda f: f
-
 
 from ._frozen import FrozenDict, freeze_json
 from .errors import EndpointSliceError
@@ -87,32 +78,27 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def field(*, wire: str | None = None, always: bool = False, default: Any = None) -> Any:
-    """Declare an optional model field: ``None`` (absent on the wire) unless *default* is given.
+def wire(name: str) -> dict[str, Any]:
+    """Field metadata: the JSON name, when it is not the camelCase of the Python name."""
+    return {WIRE: name}
 
-    Args:
-        wire: The JSON name, when it is not the camelCase of the Python name.
-        always: Emit the field even when unset, as Go does for fields without
-            ``omitempty``.
-        default: The default value.
+
+#: Field metadata: emit the field even when unset, as Go does for fields without ``omitempty``.
+EMITTED: dict[str, Any] = {ALWAYS: True}
+
+
+def zero(value: Any, *, name: str | None = None) -> dict[str, Any]:
+    """Field metadata for a field the schema marks as required.
+
+    Python callers must pass it (the field has no default). Decoding, like
+    the apiserver's, does not insist: a missing key takes Go's zero value
+    *value* (``""``, ``0``, ``()``), which validation then reports as
+    ``Required value``. Such fields are always emitted.
     """
-    meta: dict[str, Any] = {ALWAYS: always}
-    if wire is not None:
-        meta[WIRE] = wire
-    return attrs.field(default=default, metadata=meta)
-
-
-def required(zero: Any, *, wire: str | None = None) -> Any:
-    """Declare a field the schema marks as required.
-
-    Python callers must pass it. Decoding, like the apiserver's, does not
-    insist: a missing key takes Go's zero value *zero* (``""``, ``0``,
-    ``()``), which validation then reports as ``Required value``.
-    """
-    meta: dict[str, Any] = {ALWAYS: True, ZERO: zero}
-    if wire is not None:
-        meta[WIRE] = wire
-    return attrs.field(metadata=meta)
+    meta: dict[str, Any] = {ALWAYS: True, ZERO: value}
+    if name is not None:
+        meta[WIRE] = name
+    return meta
 
 
 # Kinds of field types the machinery understands.
@@ -374,12 +360,14 @@ def _fail(model: str, wire: str, spec: TypeSpec, value: object) -> None:
     raise ModelTypeError(model, wire, spec.describe(), value)
 
 
-@dataclass_transform(
-    frozen_default=True,
-    kw_only_default=True,
-    field_specifiers=(attrs.field, field, required),
-)
-def model(cls: type[T]) -> type[T]:
-    """Make *cls* a frozen, slotted, keyword-only attrs model with checked fields."""
-    cls.__attrs_post_init__ = _check  # type: ignore[attr-defined]  # attrs calls it after __init__.
-    return attrs.frozen(kw_only=True)(cls)
+class Model:
+    """Base of every model class: runs the generated checks after attrs' ``__init__``.
+
+    Models are declared with ``@attrs.frozen(kw_only=True)`` directly, so
+    that type checkers and attrs' own helpers (``attrs.evolve``,
+    ``attrs.fields``) treat them as the attrs classes they are.
+    """
+
+    __slots__ = ()
+
+    __attrs_post_init__ = _check

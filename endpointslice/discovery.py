@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import attrs
+
 from ._frozen import FrozenDict
-from ._model import field, model, required
+from ._model import EMITTED, Model, zero
 from .enums import AddressType, Protocol
 from .meta import ListMeta, ObjectMeta, ObjectReference
 
@@ -38,13 +40,13 @@ LABEL_SERVICE_NAME = "kubernetes.io/service-name"
 LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 
 
-@model
-class EndpointConditions:
+@attrs.frozen(kw_only=True)
+class EndpointConditions(Model):
     """The state of one endpoint. ``None`` means *unknown*, not false."""
 
-    ready: bool | None = field(default=None)
-    serving: bool | None = field(default=None)
-    terminating: bool | None = field(default=None)
+    ready: bool | None = attrs.field(default=None)
+    serving: bool | None = attrs.field(default=None)
+    terminating: bool | None = attrs.field(default=None)
 
     @property
     def effective_ready(self) -> bool:
@@ -62,67 +64,67 @@ class EndpointConditions:
         return self.terminating is True
 
 
-@model
-class ForZone:
+@attrs.frozen(kw_only=True)
+class ForZone(Model):
     """A zone hint: the zone whose clients should use the endpoint."""
 
-    name: str = required("")
+    name: str = attrs.field(metadata=zero(""))
 
 
-@model
-class ForNode:
+@attrs.frozen(kw_only=True)
+class ForNode(Model):
     """A node hint (1.33+): the node whose clients should use the endpoint."""
 
-    name: str = required("")
+    name: str = attrs.field(metadata=zero(""))
 
 
-@model
-class EndpointHints:
+@attrs.frozen(kw_only=True)
+class EndpointHints(Model):
     """Topology hints for one endpoint."""
 
-    for_zones: tuple[ForZone, ...] | None = field(default=None)
-    for_nodes: tuple[ForNode, ...] | None = field(default=None)
+    for_zones: tuple[ForZone, ...] | None = attrs.field(default=None)
+    for_nodes: tuple[ForNode, ...] | None = attrs.field(default=None)
 
 
-@model
-class Endpoint:
+@attrs.frozen(kw_only=True)
+class Endpoint(Model):
     """One endpoint of a slice: its addresses and what is known about it."""
 
-    addresses: tuple[str, ...] = required(())
-    conditions: EndpointConditions = field(always=True, default=EndpointConditions())
-    hostname: str | None = field(default=None)
-    target_ref: ObjectReference | None = field(default=None)
-    deprecated_topology: FrozenDict[str, str] | None = field(default=None)
-    node_name: str | None = field(default=None)
-    zone: str | None = field(default=None)
-    hints: EndpointHints | None = field(default=None)
+    addresses: tuple[str, ...] = attrs.field(metadata=zero(()))
+    conditions: EndpointConditions = attrs.field(default=EndpointConditions(), metadata=EMITTED)
+    hostname: str | None = attrs.field(default=None)
+    target_ref: ObjectReference | None = attrs.field(default=None)
+    deprecated_topology: FrozenDict[str, str] | None = attrs.field(default=None)
+    node_name: str | None = attrs.field(default=None)
+    zone: str | None = attrs.field(default=None)
+    hints: EndpointHints | None = attrs.field(default=None)
 
 
-@model
-class EndpointPort:
+@attrs.frozen(kw_only=True)
+class EndpointPort(Model):
     """A port of an EndpointSlice (discovery.k8s.io/v1 ``EndpointPort``).
 
     The apiserver defaults ``name`` to ``""`` and ``protocol`` to TCP; loading
     does not, so that what was written is what is kept.
     """
 
-    name: str | None = field(default=None)
-    protocol: Protocol | str | None = field(default=None)
-    port: int | None = field(default=None)
-    app_protocol: str | None = field(default=None)
+    name: str | None = attrs.field(default=None)
+    protocol: Protocol | str | None = attrs.field(default=None)
+    port: int | None = attrs.field(default=None)
+    app_protocol: str | None = attrs.field(default=None)
 
 
-@model
-class EndpointSlice:
+@attrs.frozen(kw_only=True)
+class EndpointSlice(Model):
     """A discovery.k8s.io/v1 EndpointSlice."""
 
     api_version: ClassVar[str] = "discovery.k8s.io/v1"
     kind: ClassVar[str] = "EndpointSlice"
 
-    metadata: ObjectMeta = field(always=True, default=ObjectMeta())
-    address_type: AddressType | str = required("")
-    endpoints: tuple[Endpoint, ...] | None = field(always=True, default=None)
-    ports: tuple[EndpointPort, ...] | None = field(always=True, default=None)
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
+    address_type: AddressType | str = attrs.field(metadata=zero(""))
+    endpoints: tuple[Endpoint, ...] | None = attrs.field(default=None, metadata=EMITTED)
+    ports: tuple[EndpointPort, ...] | None = attrs.field(default=None, metadata=EMITTED)
 
     @property
     def service_name(self) -> str | None:
@@ -135,12 +137,12 @@ class EndpointSlice:
         return self.metadata.label(LABEL_MANAGED_BY)
 
 
-@model
-class EndpointSliceList:
+@attrs.frozen(kw_only=True)
+class EndpointSliceList(Model):
     """A discovery.k8s.io/v1 EndpointSliceList."""
 
     api_version: ClassVar[str] = "discovery.k8s.io/v1"
     kind: ClassVar[str] = "EndpointSliceList"
 
-    metadata: ListMeta = field(always=True, default=ListMeta())
-    items: tuple[EndpointSlice, ...] = required(())
+    metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
+    items: tuple[EndpointSlice, ...] = attrs.field(metadata=zero(()))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._model import field, model, required
+import attrs
+
+from ._model import EMITTED, Model, zero
 from .enums import Protocol
 from .meta import ListMeta, ObjectMeta, ObjectReference
 
@@ -21,56 +23,56 @@ __all__ = [
 ANNOTATION_OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 
 
-@model
-class EndpointAddress:
+@attrs.frozen(kw_only=True)
+class EndpointAddress(Model):
     """One address of an Endpoints subset."""
 
-    ip: str = required("")
-    hostname: str | None = field(default=None)
-    node_name: str | None = field(default=None)
-    target_ref: ObjectReference | None = field(default=None)
+    ip: str = attrs.field(metadata=zero(""))
+    hostname: str | None = attrs.field(default=None)
+    node_name: str | None = attrs.field(default=None)
+    target_ref: ObjectReference | None = attrs.field(default=None)
 
 
-@model
-class EndpointsPort:
+@attrs.frozen(kw_only=True)
+class EndpointsPort(Model):
     """A port of an Endpoints subset (core/v1 ``EndpointPort``).
 
     Named ``EndpointsPort`` here so that it cannot be confused with the
     discovery.k8s.io/v1 `endpointslice.EndpointPort`.
     """
 
-    name: str | None = field(default=None)
-    port: int = required(0)
-    protocol: Protocol | str | None = field(default=None)
-    app_protocol: str | None = field(default=None)
+    name: str | None = attrs.field(default=None)
+    port: int = attrs.field(metadata=zero(0))
+    protocol: Protocol | str | None = attrs.field(default=None)
+    app_protocol: str | None = attrs.field(default=None)
 
 
-@model
-class EndpointSubset:
+@attrs.frozen(kw_only=True)
+class EndpointSubset(Model):
     """A set of addresses that all expose the same set of ports."""
 
-    addresses: tuple[EndpointAddress, ...] | None = field(default=None)
-    not_ready_addresses: tuple[EndpointAddress, ...] | None = field(default=None)
-    ports: tuple[EndpointsPort, ...] | None = field(default=None)
+    addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None)
+    not_ready_addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None)
+    ports: tuple[EndpointsPort, ...] | None = attrs.field(default=None)
 
 
-@model
-class Endpoints:
+@attrs.frozen(kw_only=True)
+class Endpoints(Model):
     """A core/v1 Endpoints object."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "Endpoints"
 
-    metadata: ObjectMeta = field(always=True, default=ObjectMeta())
-    subsets: tuple[EndpointSubset, ...] | None = field(default=None)
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
+    subsets: tuple[EndpointSubset, ...] | None = attrs.field(default=None)
 
 
-@model
-class EndpointsList:
+@attrs.frozen(kw_only=True)
+class EndpointsList(Model):
     """A core/v1 EndpointsList."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "EndpointsList"
 
-    metadata: ListMeta = field(always=True, default=ListMeta())
-    items: tuple[Endpoints, ...] = required(())
+    metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
+    items: tuple[Endpoints, ...] = attrs.field(metadata=zero(()))

@@ -6,8 +6,10 @@ Timestamps are kept as the RFC 3339 strings the API sends
 
 from __future__ import annotations
 
+import attrs
+
 from ._frozen import JSON, FrozenDict
-from ._model import field, model, required
+from ._model import Model, wire, zero
 
 __all__ = [
     "ListMeta",
@@ -19,63 +21,63 @@ __all__ = [
 ]
 
 
-@model
-class OwnerReference:
+@attrs.frozen(kw_only=True)
+class OwnerReference(Model):
     """`metadata.ownerReferences[]`: the object that owns this one."""
 
-    api_version: str = required("")
-    kind: str = required("")
-    name: str = required("")
-    uid: str = required("")
-    controller: bool | None = field(default=None)
-    block_owner_deletion: bool | None = field(default=None)
+    api_version: str = attrs.field(metadata=zero(""))
+    kind: str = attrs.field(metadata=zero(""))
+    name: str = attrs.field(metadata=zero(""))
+    uid: str = attrs.field(metadata=zero(""))
+    controller: bool | None = attrs.field(default=None)
+    block_owner_deletion: bool | None = attrs.field(default=None)
 
 
-@model
-class ObjectReference:
+@attrs.frozen(kw_only=True)
+class ObjectReference(Model):
     """core/v1 `ObjectReference`, e.g. an endpoint's ``targetRef`` to its Pod."""
 
-    api_version: str | None = field(default=None)
-    field_path: str | None = field(default=None)
-    kind: str | None = field(default=None)
-    name: str | None = field(default=None)
-    namespace: str | None = field(default=None)
-    resource_version: str | None = field(default=None)
-    uid: str | None = field(default=None)
+    api_version: str | None = attrs.field(default=None)
+    field_path: str | None = attrs.field(default=None)
+    kind: str | None = attrs.field(default=None)
+    name: str | None = attrs.field(default=None)
+    namespace: str | None = attrs.field(default=None)
+    resource_version: str | None = attrs.field(default=None)
+    uid: str | None = attrs.field(default=None)
 
 
-@model
-class ManagedFieldsEntry:
+@attrs.frozen(kw_only=True)
+class ManagedFieldsEntry(Model):
     """`metadata.managedFields[]`; ``fieldsV1`` is kept as opaque JSON."""
 
-    api_version: str | None = field(default=None)
-    fields_type: str | None = field(default=None)
-    fields_v1: JSON = field(wire="fieldsV1", default=None)
-    manager: str | None = field(default=None)
-    operation: str | None = field(default=None)
-    subresource: str | None = field(default=None)
-    time: str | None = field(default=None)
+    api_version: str | None = attrs.field(default=None)
+    fields_type: str | None = attrs.field(default=None)
+    fields_v1: JSON = attrs.field(default=None, metadata=wire("fieldsV1"))
+    manager: str | None = attrs.field(default=None)
+    operation: str | None = attrs.field(default=None)
+    subresource: str | None = attrs.field(default=None)
+    time: str | None = attrs.field(default=None)
 
 
-@model
-class ObjectMeta:
+@attrs.frozen(kw_only=True)
+class ObjectMeta(Model):
     """`metadata` of a namespaced or cluster-scoped object, with every field of the 1.37 schema."""
 
-    name: str | None = field(default=None)
-    generate_name: str | None = field(default=None)
-    namespace: str | None = field(default=None)
-    uid: str | None = field(default=None)
-    resource_version: str | None = field(default=None)
-    generation: int | None = field(default=None)
-    creation_timestamp: str | None = field(default=None)
-    deletion_timestamp: str | None = field(default=None)
-    deletion_grace_period_seconds: int | None = field(default=None)
-    labels: FrozenDict[str, str] | None = field(default=None)
-    annotations: FrozenDict[str, str] | None = field(default=None)
-    owner_references: tuple[OwnerReference, ...] | None = field(default=None)
-    finalizers: tuple[str, ...] | None = field(default=None)
-    managed_fields: tuple[ManagedFieldsEntry, ...] | None = field(default=None)
-    self_link: str | None = field(default=None)
+    name: str | None = attrs.field(default=None)
+    generate_name: str | None = attrs.field(default=None)
+    namespace: str | None = attrs.field(default=None)
+    uid: str | None = attrs.field(default=None)
+    resource_version: str | None = attrs.field(default=None)
+    generation: int | None = attrs.field(default=None)
+    creation_timestamp: str | None = attrs.field(default=None)
+    deletion_timestamp: str | None = attrs.field(default=None)
+    deletion_grace_period_seconds: int | None = attrs.field(default=None)
+    labels: FrozenDict[str, str] | None = attrs.field(default=None)
+    annotations: FrozenDict[str, str] | None = attrs.field(default=None)
+    owner_references: tuple[OwnerReference, ...] | None = attrs.field(default=None)
+    finalizers: tuple[str, ...] | None = attrs.field(default=None)
+    managed_fields: tuple[ManagedFieldsEntry, ...] | None = attrs.field(default=None)
+    self_link: str | None = attrs.field(default=None)
 
     def label(self, key: str) -> str | None:
         """Return the label *key*, or ``None``."""
@@ -86,19 +88,19 @@ class ObjectMeta:
         return None if self.annotations is None else self.annotations.get(key)
 
 
-@model
-class ShardInfo:
+@attrs.frozen(kw_only=True)
+class ShardInfo(Model):
     """`ListMeta.shardInfo` (1.37)."""
 
-    selector: str = required("")
+    selector: str = attrs.field(metadata=zero(""))
 
 
-@model
-class ListMeta:
+@attrs.frozen(kw_only=True)
+class ListMeta(Model):
     """`metadata` of a list."""
 
-    resource_version: str | None = field(default=None)
-    continue_: str | None = field(wire="continue", default=None)
-    remaining_item_count: int | None = field(default=None)
-    self_link: str | None = field(default=None)
-    shard_info: ShardInfo | None = field(default=None)
+    resource_version: str | None = attrs.field(default=None)
+    continue_: str | None = attrs.field(default=None, metadata=wire("continue"))
+    remaining_item_count: int | None = attrs.field(default=None)
+    self_link: str | None = attrs.field(default=None)
+    shard_info: ShardInfo | None = attrs.field(default=None)

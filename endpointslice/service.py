@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import attrs
+
 from ._frozen import FrozenDict
-from ._model import field, model, required
+from ._model import EMITTED, Model, wire, zero
 from .enums import (
     IPFamily,
     IPFamilyPolicy,
@@ -37,114 +39,114 @@ __all__ = [
 ]
 
 
-@model
-class ServicePort:
+@attrs.frozen(kw_only=True)
+class ServicePort(Model):
     """One port of a Service."""
 
-    name: str | None = field(default=None)
-    protocol: Protocol | str | None = field(default=None)
-    app_protocol: str | None = field(default=None)
-    port: int = required(0)
-    target_port: int | str | None = field(default=None)
-    node_port: int | None = field(default=None)
+    name: str | None = attrs.field(default=None)
+    protocol: Protocol | str | None = attrs.field(default=None)
+    app_protocol: str | None = attrs.field(default=None)
+    port: int = attrs.field(metadata=zero(0))
+    target_port: int | str | None = attrs.field(default=None)
+    node_port: int | None = attrs.field(default=None)
 
 
-@model
-class ClientIPConfig:
+@attrs.frozen(kw_only=True)
+class ClientIPConfig(Model):
     """`sessionAffinityConfig.clientIP`."""
 
-    timeout_seconds: int | None = field(default=None)
+    timeout_seconds: int | None = attrs.field(default=None)
 
 
-@model
-class SessionAffinityConfig:
+@attrs.frozen(kw_only=True)
+class SessionAffinityConfig(Model):
     """`spec.sessionAffinityConfig`."""
 
-    client_ip: ClientIPConfig | None = field(wire="clientIP", default=None)
+    client_ip: ClientIPConfig | None = attrs.field(default=None, metadata=wire("clientIP"))
 
 
-@model
-class ServiceSpec:
+@attrs.frozen(kw_only=True)
+class ServiceSpec(Model):
     """`Service.spec`."""
 
-    ports: tuple[ServicePort, ...] | None = field(default=None)
-    selector: FrozenDict[str, str] | None = field(default=None)
-    cluster_ip: str | None = field(wire="clusterIP", default=None)
-    cluster_ips: tuple[str, ...] | None = field(wire="clusterIPs", default=None)
-    type: ServiceType | str | None = field(default=None)
-    external_ips: tuple[str, ...] | None = field(wire="externalIPs", default=None)
-    session_affinity: ServiceAffinity | str | None = field(default=None)
-    load_balancer_ip: str | None = field(wire="loadBalancerIP", default=None)
-    load_balancer_source_ranges: tuple[str, ...] | None = field(default=None)
-    external_name: str | None = field(default=None)
-    external_traffic_policy: ServiceExternalTrafficPolicy | str | None = field(default=None)
-    health_check_node_port: int | None = field(default=None)
-    publish_not_ready_addresses: bool | None = field(default=None)
-    session_affinity_config: SessionAffinityConfig | None = field(default=None)
-    ip_families: tuple[IPFamily | str, ...] | None = field(wire="ipFamilies", default=None)
-    ip_family_policy: IPFamilyPolicy | str | None = field(wire="ipFamilyPolicy", default=None)
-    allocate_load_balancer_node_ports: bool | None = field(default=None)
-    load_balancer_class: str | None = field(default=None)
-    internal_traffic_policy: ServiceInternalTrafficPolicy | str | None = field(default=None)
-    traffic_distribution: TrafficDistribution | str | None = field(default=None)
+    ports: tuple[ServicePort, ...] | None = attrs.field(default=None)
+    selector: FrozenDict[str, str] | None = attrs.field(default=None)
+    cluster_ip: str | None = attrs.field(default=None, metadata=wire("clusterIP"))
+    cluster_ips: tuple[str, ...] | None = attrs.field(default=None, metadata=wire("clusterIPs"))
+    type: ServiceType | str | None = attrs.field(default=None)
+    external_ips: tuple[str, ...] | None = attrs.field(default=None, metadata=wire("externalIPs"))
+    session_affinity: ServiceAffinity | str | None = attrs.field(default=None)
+    load_balancer_ip: str | None = attrs.field(default=None, metadata=wire("loadBalancerIP"))
+    load_balancer_source_ranges: tuple[str, ...] | None = attrs.field(default=None)
+    external_name: str | None = attrs.field(default=None)
+    external_traffic_policy: ServiceExternalTrafficPolicy | str | None = attrs.field(default=None)
+    health_check_node_port: int | None = attrs.field(default=None)
+    publish_not_ready_addresses: bool | None = attrs.field(default=None)
+    session_affinity_config: SessionAffinityConfig | None = attrs.field(default=None)
+    ip_families: tuple[IPFamily | str, ...] | None = attrs.field(default=None, metadata=wire("ipFamilies"))
+    ip_family_policy: IPFamilyPolicy | str | None = attrs.field(default=None, metadata=wire("ipFamilyPolicy"))
+    allocate_load_balancer_node_ports: bool | None = attrs.field(default=None)
+    load_balancer_class: str | None = attrs.field(default=None)
+    internal_traffic_policy: ServiceInternalTrafficPolicy | str | None = attrs.field(default=None)
+    traffic_distribution: TrafficDistribution | str | None = attrs.field(default=None)
 
 
-@model
-class PortStatus:
+@attrs.frozen(kw_only=True)
+class PortStatus(Model):
     """`status.loadBalancer.ingress[].ports[]`."""
 
-    port: int = required(0)
-    protocol: Protocol | str = required("")
-    error: str | None = field(default=None)
+    port: int = attrs.field(metadata=zero(0))
+    protocol: Protocol | str = attrs.field(metadata=zero(""))
+    error: str | None = attrs.field(default=None)
 
 
-@model
-class LoadBalancerIngress:
+@attrs.frozen(kw_only=True)
+class LoadBalancerIngress(Model):
     """`status.loadBalancer.ingress[]`."""
 
-    ip: str | None = field(default=None)
-    hostname: str | None = field(default=None)
-    ip_mode: str | None = field(default=None)
-    ports: tuple[PortStatus, ...] | None = field(default=None)
+    ip: str | None = attrs.field(default=None)
+    hostname: str | None = attrs.field(default=None)
+    ip_mode: str | None = attrs.field(default=None)
+    ports: tuple[PortStatus, ...] | None = attrs.field(default=None)
 
 
-@model
-class LoadBalancerStatus:
+@attrs.frozen(kw_only=True)
+class LoadBalancerStatus(Model):
     """`status.loadBalancer`."""
 
-    ingress: tuple[LoadBalancerIngress, ...] | None = field(default=None)
+    ingress: tuple[LoadBalancerIngress, ...] | None = attrs.field(default=None)
 
 
-@model
-class Condition:
+@attrs.frozen(kw_only=True)
+class Condition(Model):
     """A meta/v1 `Condition` (``Service.status.conditions[]``)."""
 
-    type: str = required("")
-    status: str = required("")
-    observed_generation: int | None = field(default=None)
-    last_transition_time: str = required("")
-    reason: str = required("")
-    message: str = required("")
+    type: str = attrs.field(metadata=zero(""))
+    status: str = attrs.field(metadata=zero(""))
+    observed_generation: int | None = attrs.field(default=None)
+    last_transition_time: str = attrs.field(metadata=zero(""))
+    reason: str = attrs.field(metadata=zero(""))
+    message: str = attrs.field(metadata=zero(""))
 
 
-@model
-class ServiceStatus:
+@attrs.frozen(kw_only=True)
+class ServiceStatus(Model):
     """`Service.status`; ``loadBalancer`` is always written, ``{}`` when empty, as the API does."""
 
-    load_balancer: LoadBalancerStatus = field(always=True, default=LoadBalancerStatus())
-    conditions: tuple[Condition, ...] | None = field(default=None)
+    load_balancer: LoadBalancerStatus = attrs.field(default=LoadBalancerStatus(), metadata=EMITTED)
+    conditions: tuple[Condition, ...] | None = attrs.field(default=None)
 
 
-@model
-class Service:
+@attrs.frozen(kw_only=True)
+class Service(Model):
     """A core/v1 Service."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "Service"
 
-    metadata: ObjectMeta = field(always=True, default=ObjectMeta())
-    spec: ServiceSpec = field(always=True, default=ServiceSpec())
-    status: ServiceStatus = field(always=True, default=ServiceStatus())
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
+    spec: ServiceSpec = attrs.field(default=ServiceSpec(), metadata=EMITTED)
+    status: ServiceStatus = attrs.field(default=ServiceStatus(), metadata=EMITTED)
 
     @property
     def is_headless(self) -> bool:
@@ -152,12 +154,12 @@ class Service:
         return self.spec.cluster_ip == "None"
 
 
-@model
-class ServiceList:
+@attrs.frozen(kw_only=True)
+class ServiceList(Model):
     """A core/v1 ServiceList."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "ServiceList"
 
-    metadata: ListMeta = field(always=True, default=ListMeta())
-    items: tuple[Service, ...] = required(())
+    metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
+    items: tuple[Service, ...] = attrs.field(metadata=zero(()))

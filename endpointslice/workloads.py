@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import attrs
+
 from ._frozen import FrozenDict
-from ._model import field, model, required
+from ._model import EMITTED, Model, wire, zero
 from .enums import ConditionStatus, PodPhase, Protocol
 from .meta import ListMeta, ObjectMeta
 
@@ -35,30 +37,30 @@ __all__ = [
 EXTRA = "*"
 
 
-def _extra() -> Any:
-    return field(wire=EXTRA, default=FrozenDict())
+#: Field metadata of the catch-all field.
+_EXTRA = wire(EXTRA)
 
 
-@model
-class ContainerPort:
+@attrs.frozen(kw_only=True)
+class ContainerPort(Model):
     """`containers[].ports[]`."""
 
-    name: str | None = field(default=None)
-    container_port: int = required(0)
-    protocol: Protocol | str | None = field(default=None)
-    host_port: int | None = field(default=None)
-    host_ip: str | None = field(wire="hostIP", default=None)
-    extra: FrozenDict[str, Any] = _extra()
+    name: str | None = attrs.field(default=None)
+    container_port: int = attrs.field(metadata=zero(0))
+    protocol: Protocol | str | None = attrs.field(default=None)
+    host_port: int | None = attrs.field(default=None)
+    host_ip: str | None = attrs.field(default=None, metadata=wire("hostIP"))
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class Container:
+@attrs.frozen(kw_only=True)
+class Container(Model):
     """A container or init container; ``restartPolicy: Always`` on an init container marks a sidecar."""
 
-    name: str = required("")
-    ports: tuple[ContainerPort, ...] | None = field(default=None)
-    restart_policy: str | None = field(default=None)
-    extra: FrozenDict[str, Any] = _extra()
+    name: str = attrs.field(metadata=zero(""))
+    ports: tuple[ContainerPort, ...] | None = attrs.field(default=None)
+    restart_policy: str | None = attrs.field(default=None)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
     @property
     def is_sidecar(self) -> bool:
@@ -66,44 +68,44 @@ class Container:
         return self.restart_policy == "Always"
 
 
-@model
-class PodSpec:
+@attrs.frozen(kw_only=True)
+class PodSpec(Model):
     """The parts of `Pod.spec` that endpoint controllers read."""
 
-    node_name: str | None = field(default=None)
-    hostname: str | None = field(default=None)
-    subdomain: str | None = field(default=None)
-    containers: tuple[Container, ...] | None = field(default=None)
-    init_containers: tuple[Container, ...] | None = field(default=None)
-    extra: FrozenDict[str, Any] = _extra()
+    node_name: str | None = attrs.field(default=None)
+    hostname: str | None = attrs.field(default=None)
+    subdomain: str | None = attrs.field(default=None)
+    containers: tuple[Container, ...] | None = attrs.field(default=None)
+    init_containers: tuple[Container, ...] | None = attrs.field(default=None)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class PodIP:
+@attrs.frozen(kw_only=True)
+class PodIP(Model):
     """`status.podIPs[]`."""
 
-    ip: str = required("")
-    extra: FrozenDict[str, Any] = _extra()
+    ip: str = attrs.field(metadata=zero(""))
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class PodCondition:
+@attrs.frozen(kw_only=True)
+class PodCondition(Model):
     """`status.conditions[]` of a Pod."""
 
-    type: str = required("")
-    status: ConditionStatus | str = required("")
-    extra: FrozenDict[str, Any] = _extra()
+    type: str = attrs.field(metadata=zero(""))
+    status: ConditionStatus | str = attrs.field(metadata=zero(""))
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class PodStatus:
+@attrs.frozen(kw_only=True)
+class PodStatus(Model):
     """The parts of `Pod.status` that endpoint controllers read."""
 
-    phase: PodPhase | str | None = field(default=None)
-    pod_ip: str | None = field(wire="podIP", default=None)
-    pod_ips: tuple[PodIP, ...] | None = field(wire="podIPs", default=None)
-    conditions: tuple[PodCondition, ...] | None = field(default=None)
-    extra: FrozenDict[str, Any] = _extra()
+    phase: PodPhase | str | None = attrs.field(default=None)
+    pod_ip: str | None = attrs.field(default=None, metadata=wire("podIP"))
+    pod_ips: tuple[PodIP, ...] | None = attrs.field(default=None, metadata=wire("podIPs"))
+    conditions: tuple[PodCondition, ...] | None = attrs.field(default=None)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
     @property
     def is_ready(self) -> bool:
@@ -111,42 +113,42 @@ class PodStatus:
         return any(c.type == "Ready" and c.status is ConditionStatus.TRUE for c in self.conditions or ())
 
 
-@model
-class Pod:
+@attrs.frozen(kw_only=True)
+class Pod(Model):
     """A core/v1 Pod, as input to controller emulation."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "Pod"
 
-    metadata: ObjectMeta = field(always=True, default=ObjectMeta())
-    spec: PodSpec = field(always=True, default=PodSpec())
-    status: PodStatus = field(always=True, default=PodStatus())
-    extra: FrozenDict[str, Any] = _extra()
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
+    spec: PodSpec = attrs.field(default=PodSpec(), metadata=EMITTED)
+    status: PodStatus = attrs.field(default=PodStatus(), metadata=EMITTED)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class NodeCondition:
+@attrs.frozen(kw_only=True)
+class NodeCondition(Model):
     """`status.conditions[]` of a Node."""
 
-    type: str = required("")
-    status: ConditionStatus | str = required("")
-    extra: FrozenDict[str, Any] = _extra()
+    type: str = attrs.field(metadata=zero(""))
+    status: ConditionStatus | str = attrs.field(metadata=zero(""))
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class NodeSpec:
+@attrs.frozen(kw_only=True)
+class NodeSpec(Model):
     """`Node.spec`, kept whole in ``extra``."""
 
-    extra: FrozenDict[str, Any] = _extra()
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@model
-class NodeStatus:
+@attrs.frozen(kw_only=True)
+class NodeStatus(Model):
     """The parts of `Node.status` that endpoint controllers read."""
 
-    allocatable: FrozenDict[str, int | float | str] | None = field(default=None)
-    conditions: tuple[NodeCondition, ...] | None = field(default=None)
-    extra: FrozenDict[str, Any] = _extra()
+    allocatable: FrozenDict[str, int | float | str] | None = attrs.field(default=None)
+    conditions: tuple[NodeCondition, ...] | None = attrs.field(default=None)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
     @property
     def is_ready(self) -> bool:
@@ -154,17 +156,17 @@ class NodeStatus:
         return any(c.type == "Ready" and c.status is ConditionStatus.TRUE for c in self.conditions or ())
 
 
-@model
-class Node:
+@attrs.frozen(kw_only=True)
+class Node(Model):
     """A core/v1 Node, as input to controller emulation (zones, readiness, CPU)."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "Node"
 
-    metadata: ObjectMeta = field(always=True, default=ObjectMeta())
-    spec: NodeSpec = field(always=True, default=NodeSpec())
-    status: NodeStatus = field(always=True, default=NodeStatus())
-    extra: FrozenDict[str, Any] = _extra()
+    metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
+    spec: NodeSpec = attrs.field(default=NodeSpec(), metadata=EMITTED)
+    status: NodeStatus = attrs.field(default=NodeStatus(), metadata=EMITTED)
+    extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
     @property
     def zone(self) -> str | None:
@@ -172,23 +174,23 @@ class Node:
         return self.metadata.label("topology.kubernetes.io/zone")
 
 
-@model
-class PodList:
+@attrs.frozen(kw_only=True)
+class PodList(Model):
     """A core/v1 PodList."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "PodList"
 
-    metadata: ListMeta = field(always=True, default=ListMeta())
-    items: tuple[Pod, ...] = required(())
+    metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
+    items: tuple[Pod, ...] = attrs.field(metadata=zero(()))
 
 
-@model
-class NodeList:
+@attrs.frozen(kw_only=True)
+class NodeList(Model):
     """A core/v1 NodeList."""
 
     api_version: ClassVar[str] = "v1"
     kind: ClassVar[str] = "NodeList"
 
-    metadata: ListMeta = field(always=True, default=ListMeta())
-    items: tuple[Node, ...] = required(())
+    metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
+    items: tuple[Node, ...] = attrs.field(metadata=zero(()))

@@ -78,8 +78,12 @@ def _check_agreement(path: tuple[Any, ...], value: Any) -> None:
     try:
         obj = io.from_dict(data)
     except StructureError as exc:
+        refused: StructureError | None = exc
+    else:
+        refused = None
+    if refused is not None:
         # Whatever the fast path refused, the slow path explains, with a path.
-        assert exc.problems
+        assert refused.problems
         assert diagnose(data, EndpointSlice)
         return
     # Accepted: the slow path finds nothing, and the constructors agree the value is well typed.
