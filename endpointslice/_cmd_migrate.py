@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import io
+from .endpoints import Endpoints, EndpointsList
 from .errors import Problem
 from .io import Document
 from .kinds import KubeList, KubeObject
@@ -78,17 +79,34 @@ def _say(level: str, text: str) -> None:
     print(f"{PROG}: {level}: {text}", file=sys.stderr)
 
 
-def _located(problem: Problem, doc: Document) -> Problem:
-    path = _parse(problem.path)
+def _located(problem: Problem, doc: Document, owner: object | None = None) -> Problem:
+    """*problem* with the file position of its path in *doc*; *owner* is the object the path is relative to."""
+    prefix = _prefix(doc.object, owner)
+    path = prefix + _parse(problem.path)
     line, column = doc.locate(path)
+    rendered = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in prefix).lstrip(".")
     return Problem(
         message=problem.message,
-        path=problem.path,
+        path=f"{rendered}.{problem.path}" if rendered else problem.path,
         source=doc.source,
         line=line,
         column=column,
         document=doc.index,
     )
+
+
+def _prefix(container: object, owner: object | None) -> tuple[str | int, ...]:
+    """The path of *owner* inside a list document *container*; empty when it is the document itself."""
+    if owner is None or owner is container:
+        return ()
+    items = container.items if isinstance(container, (KubeList, EndpointsList)) else ()
+    for i, item in enumerate(items):
+        if item is owner:
+            return ("items", i)
+        inner = _prefix(item, owner)
+        if inner:
+            return ("items", i, *inner)
+    return ()
 
 
 def _parse(path: str) -> tuple[str | int, ...]:
@@ -115,11 +133,13 @@ def _report(migration: Migration, doc: Document, docs: Sequence[Document], check
         _say("note", f"left Endpoints {migration.name} unchanged: {migration.reason}")
         return False, False
     for problem in migration.problems:
-        _say("error", str(_located(problem, doc)))
+        _say("error", str(_located(problem, doc, migration.endpoints)))
     service_doc = _service_doc(migration, docs)
     for warning in migration.warnings:
-        where = service_doc if warning.path.startswith("spec.") and service_doc is not None else doc
-        _say("warning", str(_located(warning, where)))
+        if warning.path.startswith("spec.") and service_doc is not None:
+            _say("warning", str(_located(warning, service_doc)))
+        else:
+            _say("warning", str(_located(warning, doc, migration.endpoints)))
     failed = False
     if check:
         for line in view_differences(migration.endpoints, migration.slices):
@@ -152,7 +172,15 @@ def _rewrite(path: str, changed: dict[int, list[KubeObject]], docs: Sequence[Doc
             text = _render(everything, io.Output.JSON)
             spans = []
             break
-        spans.append((node.start_mark.index, node.end_mark.index, _render(changed[doc.index], io.Output.YAML)))
+        start, end = node.start_mark.index, node.end_mark.index
+        objects = changed[doc.index]
+        if objects and objects[0] is doc.object and isinstance(doc.object, Endpoints):
+            # --keep-endpoints: the Endpoints document stays as written, its slices follow it.
+            original = text[start:end] if text[start:end].endswith("\n") else text[start:end] + "\n"
+            replacement = original + ("---\n" + _render(objects[1:], io.Output.YAML) if objects[1:] else "")
+        else:
+            replacement = _render(objects, io.Output.YAML)
+        spans.append((start, end, replacement))
     for start, end, replacement in sorted(spans, reverse=True):
         text = text[:start] + replacement + text[end:]
     tmp = f"{path}.endpointslice-migrate.tmp"
@@ -198,7 +226,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.check and not failed:
         _say("check passed", f"kube-proxy's view is unchanged for {seen} Endpoints object(s)")
 
-    if args.in_place:
+    if args.in_place and failed:
+        _say("note", "files left unchanged because the check failed")
+    elif args.in_place:
         for source, changed in changed_by_source.items():
             _rewrite(source, changed, [d for d in docs if d.source == source])
     else:

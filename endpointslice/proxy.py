@@ -240,6 +240,9 @@ def _select_service(
         # same name; a slice without a name never replaces anything.
         key: object = item.metadata.name or ("", index)
         grouped.setdefault(owner, {})[key] = item
+    if isinstance(service, tuple) and not service[0]:
+        # No namespace given (a manifest often has none): match by name alone.
+        service = service[1]
     if service is None:
         if len(grouped) != 1:
             raise MixedServicesError(_render(s) for s in grouped)
@@ -250,7 +253,7 @@ def _select_service(
             raise MixedServicesError(_render(s) for s in matches)
         chosen = matches[0] if matches else (None, service)
     else:
-        chosen = (service[0] or None, service[1])
+        chosen = service
     return chosen, list(grouped.get(chosen, {}).values())
 
 
@@ -273,8 +276,9 @@ def proxy_view(
         slices: EndpointSlices; other Services' slices are allowed when
             *service* says which Service to merge.
         address_type: The family to merge.
-        service: The Service name, or ``(namespace, name)``; needed only when
-            *slices* hold more than one Service.
+        service: The Service name, or ``(namespace, name)`` (a ``None``
+            namespace matches any); needed only when *slices* hold more than
+            one Service.
 
     Returns:
         The merged view.

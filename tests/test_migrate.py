@@ -503,3 +503,50 @@ def test_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["migrate", "-o", "json", str(path)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [item["kind"] for item in data["items"]] == ["Service", "EndpointSlice", "ConfigMap"]
+
+
+def test_command_keep_endpoints_in_place_keeps_the_endpoints_document_as_written(tmp_path: Path) -> None:
+    path = write(tmp_path, "db.yaml", STREAM)
+    assert main(["migrate", "--in-place", "--keep-endpoints", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    endpoints_doc = STREAM.split("---\n")[1]
+    assert endpoints_doc + "---\naddressType: IPv4\n" in text
+    assert text.startswith(STREAM.split("---\n", maxsplit=1)[0])
+
+
+def test_command_in_place_writes_nothing_when_the_check_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import endpointslice._cmd_migrate as cmd
+
+    monkeypatch.setattr(cmd, "view_differences", lambda e, s: ["something"])
+    path = write(tmp_path, "db.yaml", STREAM)
+    assert main(["migrate", "--check", "--in-place", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == STREAM
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "endpointslice migrate: note: files left unchanged because the check failed"
+    )
+
+
+def test_command_locates_problems_inside_list_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Endpoints
+  metadata: {name: db, namespace: prod}
+  subsets:
+  - addresses: [{ip: 192.0.2.1}, {ip: nope}]
+    ports: [{port: 5432}]
+"""
+    path = write(tmp_path, "list.yaml", text)
+    assert main(["migrate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"endpointslice migrate: error: {path}:8:39: items[0].subsets[0].addresses[1].ip: Invalid value: 'nope': "
+        "not an IP address; left out of the EndpointSlices (kube-proxy never routed it)\n"
+    )
+    (listed,) = io.loads(captured.out)
+    assert isinstance(listed, KubeList)
+    assert [type(o).__name__ for o in listed.items] == ["EndpointSlice"]

@@ -593,3 +593,10 @@ def test_slices_without_a_name_or_namespace_still_count() -> None:
     )
     view = proxy_view([unnamed, unnamed])
     assert (view.namespace, view.name, view.addresses()) == (None, "web", {"http/TCP": ["10.0.0.1:8080"]})
+
+
+def test_a_service_without_namespace_matches_its_slices_by_name() -> None:
+    service = Service(metadata=ObjectMeta(name="web"))
+    got = endpoints_from_slices([one_slice("web-a", [ep("10.0.0.1")])], service=service)
+    assert (got.metadata.namespace, [a.ip for a in (got.subsets or ())[0].addresses or ()]) == ("shop", ["10.0.0.1"])
+    assert proxy_view([one_slice("web-a", [ep("10.0.0.1")])], service=(None, "web")).namespace == "shop"
