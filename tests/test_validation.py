@@ -1517,3 +1517,30 @@ def test_loader_survives_brackets_in_unknown_keys() -> None:
 
     with pytest.raises(LoadError):
         io.loads('{"apiVersion": "v1", "kind": "Service", "spec": {"a[": 1}}')
+
+
+# ---------------------------------------------------------------------------
+# Deterministic rules where upstream is random or repeats itself (docs/differences.md).
+
+
+def test_label_errors_follow_sorted_keys() -> None:
+    obj = es(meta={"name": "a", "namespace": "b", "labels": {"z_": "ok", "a_": "ok"}}, endpoints=[])
+    assert [e.value for e in validate_endpoint_slice(obj)] == ["a_", "z_"]
+
+
+def test_update_reports_each_error_once() -> None:
+    old = es_u(endpoints=[])
+    new = es(meta={**UPDATE_META, "labels": {"-bad": "x"}}, ports=[], endpoints=[])
+    # The apiserver checks labels twice on update (generic and kind-specific metadata checks);
+    # its message lists the error once, and so do we.
+    assert [str(e) for e in validate_endpoint_slice(new, old=old)] == [
+        f'metadata.labels: Invalid value: "-bad": {NAME_PART}'
+    ]
+
+
+def test_missing_namespace_is_taken_as_default() -> None:
+    obj = es(meta={"name": "a"}, endpoints=[])
+    assert validate_endpoint_slice(obj) == []
+    assert [str(e) for e in validate_endpoint_slice(obj, default_namespace=None)] == [
+        "metadata.namespace: Required value"
+    ]
