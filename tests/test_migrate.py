@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -550,3 +552,31 @@ items:
     (listed,) = io.loads(captured.out)
     assert isinstance(listed, KubeList)
     assert [type(o).__name__ for o in listed.items] == ["EndpointSlice"]
+
+
+@pytest.mark.kubectl
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kubectl_reads_the_migrated_manifests_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "db.yaml", STREAM)
+    assert main(["migrate", str(path)]) == 0
+    out = write(tmp_path, "out.yaml", capsys.readouterr().out)
+    run = subprocess.run(
+        ["kubectl", "label", "--local", "-f", str(out), "migrated=yes", "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    decoder = json.JSONDecoder()
+    text, seen = run.stdout.strip(), []
+    while text:
+        obj, end = decoder.raw_decode(text)
+        seen.append(obj)
+        text = text[end:].strip()
+    items = [i for o in seen for i in (o["items"] if o.get("kind") == "List" else [o])]
+    (eps,) = [i for i in items if i["kind"] == "EndpointSlice"]
+    del eps["metadata"]["labels"]["migrated"]
+    (ours,) = [
+        o for o in io.loads(out.read_text(encoding="utf-8"), keep_other_kinds=True) if isinstance(o, EndpointSlice)
+    ]
+    assert eps == io.to_dict(ours)
