@@ -203,7 +203,7 @@ def structure(data: Any, cls: type[T], *, strict: bool = True, path: Path = ()) 
         problems = diagnose(data, cls, strict=strict, path=path)
         if not problems:
             problems = [(path, f"cannot load {cls.__name__}: {exc}")]
-        raise StructureError([Problem(path=render_path(p), message=m) for p, m in problems]) from None
+        raise StructureError([Problem(path=render_path(p), segments=p, message=m) for p, m in problems]) from None
 
 
 def diagnose(data: Any, cls: type, *, strict: bool = True, path: Path = ()) -> list[tuple[Path, str]]:

@@ -40,6 +40,8 @@ class Problem:
         line: 1-based line in *source*, if known.
         column: 1-based column in *source*, if known.
         document: 0-based index of the YAML document in a stream, if known.
+        segments: The same path as a tuple of field names, list indices and
+            ``("key", name)`` map keys, for tools that walk the document.
     """
 
     message: str
@@ -48,6 +50,7 @@ class Problem:
     line: int | None = None
     column: int | None = None
     document: int | None = None
+    segments: tuple[str | int | tuple[str, str], ...] = attrs.field(default=(), eq=False, repr=False)
 
     def location(self) -> str:
         """Render ``file:line:col`` (as much of it as is known)."""

@@ -156,12 +156,19 @@ def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
         if kind in known:
             want = next(v for v, k in KINDS if k == kind)
             raise StructureError(
-                [Problem(path="apiVersion", message=f"kind {kind} has apiVersion {want!r}, got {api_version!r}")]
+                [
+                    Problem(
+                        path="apiVersion",
+                        segments=("apiVersion",),
+                        message=f"kind {kind} has apiVersion {want!r}, got {api_version!r}",
+                    )
+                ]
             )
         raise StructureError(
             [
                 Problem(
                     path="kind",
+                    segments=("kind",),
                     message=f"unsupported kind {kind!r} (apiVersion {api_version!r}); "
                     f"supported kinds: {', '.join(known)}",
                 )
@@ -176,7 +183,7 @@ def _list_from_dict(data: Any, strict: bool, keep_other_kinds: bool) -> KubeList
         raise StructureError([Problem(message=f"expected object, got {_convert._json_describe(data)}")])
     for key in data:
         if strict and key not in ("apiVersion", "kind", "metadata", "items"):
-            problems.append(Problem(path=key, message="unknown field"))
+            problems.append(Problem(path=key, segments=(key,), message="unknown field"))
     metadata = ListMeta()
     if data.get("metadata") is not None:
         try:
@@ -186,14 +193,20 @@ def _list_from_dict(data: Any, strict: bool, keep_other_kinds: bool) -> KubeList
     items: list[KubeObject] = []
     raw_items = data.get("items")
     if raw_items is not None and not isinstance(raw_items, list):
-        problems.append(Problem(path="items", message=f"expected list, got {_convert._json_describe(raw_items)}"))
+        problems.append(
+            Problem(
+                path="items", segments=("items",), message=f"expected list, got {_convert._json_describe(raw_items)}"
+            )
+        )
         raw_items = []
     for i, item in enumerate(raw_items or ()):
         try:
             items.append(from_dict(item, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds))
         except StructureError as exc:
             problems.extend(
-                attrs.evolve(p, path=_convert.render_path(("items", i)) + ("." + p.path if p.path else ""))
+                attrs.evolve(
+                    p, path=_convert.render_path(("items", i, *p.segments)), segments=("items", i, *p.segments)
+                )
                 for p in exc.problems
             )
     if problems:
@@ -334,31 +347,9 @@ def _documents_from_json(
 
 
 def _place(problem: Problem, node: Any, source: str, index: int) -> Problem:
-    path = _parse_path(problem.path)
-    where = _yaml.locate(node, path, key=problem.message == "unknown field") if node is not None else None
+    where = _yaml.locate(node, problem.segments, key=problem.message == "unknown field") if node is not None else None
     line, column = where if where else (None, None)
     return attrs.evolve(problem, source=source, line=line, column=column, document=index)
-
-
-def _parse_path(path: str) -> tuple[str | int | tuple[str, str], ...]:
-    """Invert `render_path` (``items[2].endpoints[0].addresses`` -> segments)."""
-    out: list[str | int | tuple[str, str]] = []
-    i = 0
-    while i < len(path):
-        if path[i] == "[":
-            end = path.index("]", i)
-            inner = path[i + 1 : end]
-            out.append(int(inner) if inner.isdigit() else ("key", inner))
-            i = end + 1
-        elif path[i] == ".":
-            i += 1
-        else:
-            end = i
-            while end < len(path) and path[end] not in ".[":
-                end += 1
-            out.append(path[i:end])
-            i = end
-    return tuple(out)
 
 
 def _one_line(text: str) -> str:
