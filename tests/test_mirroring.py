@@ -776,3 +776,21 @@ def test_an_endpoints_manifest_without_uid_gets_no_owner_reference_and_tcp_ports
     (created,) = mirror(endpoints, SERVICE, []).plan.creates
     assert created.metadata.owner_references is None
     assert created.ports == (EndpointPort(name="", port=80, protocol="TCP"),)
+
+
+def test_recycling_only_turns_the_recycled_create_into_an_update() -> None:
+    # Upstream removes "the first create without name" from its create list, which may be the
+    # other family's create; here the recycled create itself moves to the updates.
+    old_v6 = _evolve(
+        existing_slice(name="test-ep-v6", port_spec=slice_ports(("http", 8080, "TCP"))),
+        address_type=AddressType.IPV6,
+        endpoints=(ready_ep("2001:db8::1", "pod-6"),),
+    )
+    endpoints = Endpoints(
+        metadata=ObjectMeta(name="test-ep", namespace="test"),
+        subsets=(sub(HTTP, [a("10.0.0.1", "pod-4"), a("2001:db8::1", "pod-6")]),),
+    )
+    plan = mirror(endpoints, SERVICE, [old_v6]).plan
+    assert [(s.address_type, s.metadata.name) for s in plan.creates] == [(AddressType.IPV4, None)]
+    assert [(u.slice.address_type, u.slice.metadata.name) for u in plan.updates] == [(AddressType.IPV6, "test-ep-v6")]
+    assert plan.deletes == ()
