@@ -36,6 +36,7 @@ from endpointslice.mirroring import (
     should_mirror,
 )
 from endpointslice.packing import NameStrategy, _evolve
+from endpointslice.proxy import endpoints_view, proxy_view
 from endpointslice.repack import repack_subsets
 
 SERVICE_NAME = "kubernetes.io/service-name"
@@ -794,3 +795,34 @@ def test_recycling_only_turns_the_recycled_create_into_an_update() -> None:
     assert [(s.address_type, s.metadata.name) for s in plan.creates] == [(AddressType.IPV4, None)]
     assert [(u.slice.address_type, u.slice.metadata.name) for u in plan.updates] == [(AddressType.IPV6, "test-ep-v6")]
     assert plan.deletes == ()
+
+
+# kube-proxy sees through mirroring exactly what `endpoints_view` says it sees (under the cap).
+named_address_st = st.builds(
+    lambda ip, uid: EndpointAddress(
+        ip=ip, target_ref=None if uid is None else ObjectReference(kind="Pod", name=uid, uid=uid)
+    ),
+    ips,
+    uids,
+)
+viewable_st = st.builds(
+    lambda subsets: Endpoints(metadata=ObjectMeta(name="test-ep", namespace="test"), subsets=tuple(subsets) or None),
+    st.lists(
+        st.builds(
+            lambda r, n, p: EndpointSubset(addresses=r or None, not_ready_addresses=n or None, ports=p or None),
+            st.lists(named_address_st, max_size=4).map(tuple),
+            st.lists(named_address_st, max_size=3).map(tuple),
+            st.lists(port_st, max_size=2).map(tuple),
+        ),
+        max_size=3,
+    ),
+)
+
+
+@given(viewable_st)
+def test_kube_proxy_view_of_mirrored_slices_is_the_endpoints_view(endpoints: Endpoints) -> None:
+    slices = mirror(endpoints, SERVICE, []).plan.apply([])
+    for family in (AddressType.IPV4, AddressType.IPV6):
+        assert proxy_view(slices, address_type=family, service="test-ep").ports == (
+            endpoints_view(endpoints, address_type=family).ports
+        )
