@@ -24,8 +24,8 @@ from .endpoints import Endpoints, EndpointsList
 from .errors import Problem
 from .io import Document
 from .kinds import KubeList, KubeObject
-from .migrate import DEFAULT_MANAGED_BY, Migration, migrate, view_differences
-from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT
+from .migrate import DEFAULT_MANAGED_BY, Migration, check_managed_by, migrate, view_differences
+from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, PackingError
 from .service import Service
 
 HELP = "convert hand-written Endpoints into EndpointSlice manifests"
@@ -42,6 +42,14 @@ def _max_per_slice(text: str) -> int:
     return value
 
 
+def _managed_by(text: str) -> str:
+    try:
+        check_managed_by(text)
+    except PackingError as exc:
+        raise argparse.ArgumentTypeError(exc.problems[0].message) from None
+    return text
+
+
 def register(sub: Any) -> None:
     """Add the ``migrate`` command to the subparsers *sub*."""
     p = sub.add_parser("migrate", help=HELP, description=HELP[0].upper() + HELP[1:] + ".")
@@ -56,6 +64,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--managed-by",
+        type=_managed_by,
         default=DEFAULT_MANAGED_BY,
         metavar="NAME",
         help=f"the endpointslice.kubernetes.io/managed-by label of the slices (default {DEFAULT_MANAGED_BY})",

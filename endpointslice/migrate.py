@@ -32,6 +32,7 @@ Endpoints ports so that kube-proxy will route every Service port.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -45,14 +46,17 @@ from .meta import ObjectMeta
 from .mirroring import (
     ANNOTATION_LEADER,
     LABEL_SKIP_MIRROR,
+    MIRRORING_CONTROLLER_NAME,
     address_to_endpoint,
     mirrored_annotations,
     mirrored_labels,
     slice_ports,
 )
 from .packing import (
+    CONTROLLER_NAME,
     DEFAULT_MAX_ENDPOINTS_PER_SLICE,
     NameStrategy,
+    PackingError,
     _check_max,
     canonical_address,
     name_slices,
@@ -65,6 +69,7 @@ __all__ = [
     "DEFAULT_MANAGED_BY",
     "MigrateResult",
     "Migration",
+    "check_managed_by",
     "migrate",
     "migrate_endpoints",
     "view_differences",
@@ -74,6 +79,29 @@ __all__ = [
 DEFAULT_MANAGED_BY = "endpointslice-migrate"
 
 _FAMILIES = (AddressType.IPV4, AddressType.IPV6)
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+
+
+def check_managed_by(value: str, /) -> None:
+    """Refuse a managed-by value that the API rejects or that a controller owns.
+
+    Raises:
+        PackingError: *value* is not a valid label value (at most 63
+            characters of ``[A-Za-z0-9-_.]``, starting and ending with an
+            alphanumeric), is empty, or is the EndpointSlice or mirroring
+            controller's own value (that controller would adopt or delete the
+            slices).
+    """
+    if value in (CONTROLLER_NAME, MIRRORING_CONTROLLER_NAME):
+        message = f"Invalid value: {value!r}: belongs to a controller, which would take over or delete the slices"
+    elif not value or len(value) > 63 or not _LABEL_VALUE.match(value):
+        message = (
+            f"Invalid value: {value!r}: must be a non-empty label value: at most 63 characters, "
+            "alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character"
+        )
+    else:
+        return
+    raise PackingError([Problem(message=message, path="managedBy")])
 
 
 @attrs.frozen(kw_only=True)
@@ -193,7 +221,8 @@ def migrate_endpoints(
         not route.
 
     Raises:
-        PackingError: *max_endpoints_per_slice* is out of range.
+        PackingError: *max_endpoints_per_slice* is out of range, or *managed_by*
+            is refused by `check_managed_by`.
 
     >>> from endpointslice import Endpoints, EndpointSubset, EndpointAddress, EndpointsPort, ObjectMeta
     >>> ep = Endpoints(metadata=ObjectMeta(name="db", namespace="prod"), subsets=[EndpointSubset(
@@ -203,6 +232,7 @@ def migrate_endpoints(
     [('db-1', 2)]
     """
     _check_max(max_endpoints_per_slice)
+    check_managed_by(managed_by)
     reason = _skip_reason(endpoints, service)
     if reason is not None:
         return Migration(endpoints=endpoints, migrated=False, reason=reason)
@@ -339,9 +369,11 @@ def migrate(
             Services among *objects* come first.
 
     Raises:
-        PackingError: *max_endpoints_per_slice* is out of range.
+        PackingError: *max_endpoints_per_slice* is out of range, or *managed_by*
+            is refused by `check_managed_by`.
     """
     _check_max(max_endpoints_per_slice)
+    check_managed_by(managed_by)
     items = list(objects)
     known = _service_index(items)
     known.update((k, v) for k, v in _service_index(services).items() if k not in known)

@@ -580,3 +580,37 @@ def test_kubectl_reads_the_migrated_manifests_unchanged(tmp_path: Path, capsys: 
         o for o in io.loads(out.read_text(encoding="utf-8"), keep_other_kinds=True) if isinstance(o, EndpointSlice)
     ]
     assert eps == io.to_dict(ours)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(
+            "endpointslice-controller.k8s.io",
+            "Invalid value: 'endpointslice-controller.k8s.io': belongs to a controller, "
+            "which would take over or delete the slices",
+            id="the EndpointSlice controller",
+        ),
+        pytest.param(
+            "endpointslicemirroring-controller.k8s.io",
+            "Invalid value: 'endpointslicemirroring-controller.k8s.io': belongs to a controller, "
+            "which would take over or delete the slices",
+            id="the mirroring controller",
+        ),
+        pytest.param(
+            "-bad",
+            "Invalid value: '-bad': must be a non-empty label value: at most 63 characters, "
+            "alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character",
+            id="not a label value",
+        ),
+    ],
+)
+def test_managed_by_must_be_our_own_valid_label_value(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(PackingError) as info:
+        migrate_endpoints(endpoints(subset(["192.0.2.1"])), managed_by=value)
+    assert [(p.path, p.message) for p in info.value.problems] == [("managedBy", message)]
+    with pytest.raises(SystemExit):
+        main(["migrate", f"--managed-by={value}", "-"])
+    assert capsys.readouterr().err.endswith(f"argument --managed-by: {message}\n")
