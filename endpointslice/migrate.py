@@ -45,9 +45,11 @@ from .kinds import KubeList, KubeObject
 from .meta import ObjectMeta
 from .mirroring import (
     ANNOTATION_LEADER,
+    DEFAULT_MAX_ENDPOINTS_PER_SUBSET,
     LABEL_SKIP_MIRROR,
     MIRRORING_CONTROLLER_NAME,
     address_to_endpoint,
+    desired_mirror,
     mirrored_annotations,
     mirrored_labels,
     slice_ports,
@@ -116,8 +118,10 @@ class Migration:
             label, a Service with a selector).
         problems: What could not be migrated (addresses that are not IPs),
             each with its field path in the Endpoints object.
-        warnings: What kube-proxy will not route as the user may expect:
-            Service ports without a matching Endpoints port and the reverse.
+        warnings: What kube-proxy does not route as the user may expect:
+            Service ports without a matching Endpoints port and the reverse,
+            and addresses over the mirroring controller's cap of 1000 per
+            subset (not routed today, routed after the migration).
     """
 
     endpoints: Endpoints
@@ -263,6 +267,17 @@ def migrate_endpoints(
                 )
     slices = name_slices(unnamed, NameStrategy.ORDINAL, service_name=meta.name or "")
     warnings = _port_warnings(endpoints, service) if service is not None else []
+    mirrored = desired_mirror(endpoints)
+    unrouted = mirrored.skipped - mirrored.invalid
+    if unrouted:
+        warnings.append(
+            Problem(
+                message=f"{unrouted} addresses are over the mirroring controller's limit of "
+                f"{DEFAULT_MAX_ENDPOINTS_PER_SUBSET} per subset, so kube-proxy does not route them today; "
+                "it will once the slices replace the Endpoints",
+                path="subsets",
+            )
+        )
     return Migration(
         endpoints=endpoints,
         slices=tuple(slices),

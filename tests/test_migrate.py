@@ -614,3 +614,18 @@ def test_managed_by_must_be_our_own_valid_label_value(
     with pytest.raises(SystemExit):
         main(["migrate", f"--managed-by={value}", "-"])
     assert capsys.readouterr().err.endswith(f"argument --managed-by: {message}\n")
+
+
+def test_addresses_over_the_mirroring_cap_are_migrated_with_a_warning() -> None:
+    ips = [f"10.0.{i // 250}.{i % 250}" for i in range(1003)]
+    done = migrate_endpoints(endpoints(subset(ips[:1001], ips[1001:])))
+    assert sum(len(s.endpoints or ()) for s in done.slices) == 1003
+    assert [(w.path, w.message) for w in done.warnings] == [
+        (
+            "subsets",
+            (
+                "3 addresses are over the mirroring controller's limit of 1000 per subset, so kube-proxy does "
+                "not route them today; it will once the slices replace the Endpoints"
+            ),
+        )
+    ]
