@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from .discovery import EndpointSlice
+from .discovery import Endpoint, EndpointPort, EndpointSlice
 from .endpoints import Endpoints, EndpointsList
 from .enums import AddressType, Protocol
 from .errors import Problem
@@ -49,7 +49,6 @@ from .mirroring import (
     LABEL_SKIP_MIRROR,
     MIRRORING_CONTROLLER_NAME,
     address_to_endpoint,
-    desired_mirror,
     mirrored_annotations,
     mirrored_labels,
     slice_ports,
@@ -244,32 +243,40 @@ def migrate_endpoints(
     meta = endpoints.metadata
     labels = mirrored_labels(endpoints, managed_by=managed_by)
     annotations = mirrored_annotations(endpoints)
-    subsets = repack_subsets(endpoints.subsets)
+    # Each canonical subset's endpoints, per family, in subset order (ready ones first).
+    per_family: dict[AddressType, list[tuple[tuple[EndpointPort, ...], list[Endpoint]]]] = {f: [] for f in _FAMILIES}
+    unrouted = 0
+    for subset in repack_subsets(endpoints.subsets):
+        ports = slice_ports(subset.ports)
+        chosen: dict[AddressType, list[Endpoint]] = {f: [] for f in _FAMILIES}
+        listed = [(a, True) for a in subset.addresses or ()]
+        listed += [(a, False) for a in subset.not_ready_addresses or ()]
+        for address, ready in listed:
+            made = address_to_endpoint(address, ready=ready)
+            if made is not None:
+                chosen[made[1]].append(made[0])
+        valid = sum(len(eps) for eps in chosen.values())
+        unrouted += max(0, valid - DEFAULT_MAX_ENDPOINTS_PER_SUBSET)
+        for family in _FAMILIES:
+            per_family[family].append((ports, chosen[family]))
+
     unnamed: list[EndpointSlice] = []
     for family in _FAMILIES:
-        for subset in subsets:
-            listed = [(a, True) for a in subset.addresses or ()]
-            listed += [(a, False) for a in subset.not_ready_addresses or ()]
-            chosen = []
-            for address, ready in listed:
-                made = address_to_endpoint(address, ready=ready)
-                if made is not None and made[1] is family:
-                    chosen.append(made[0])
-            ports = slice_ports(subset.ports)
-            for start in range(0, len(chosen), max_endpoints_per_slice):
+        for ports, eps in per_family[family]:
+            for start in range(0, len(eps), max_endpoints_per_slice):
                 unnamed.append(
                     EndpointSlice(
                         metadata=ObjectMeta(namespace=meta.namespace, labels=labels, annotations=annotations),
                         address_type=family,
-                        endpoints=tuple(chosen[start : start + max_endpoints_per_slice]),
+                        endpoints=tuple(eps[start : start + max_endpoints_per_slice]),
                         ports=ports,
                     )
                 )
     slices = name_slices(unnamed, NameStrategy.ORDINAL, service_name=meta.name or "")
     warnings = _port_warnings(endpoints, service) if service is not None else []
-    mirrored = desired_mirror(endpoints)
-    unrouted = mirrored.skipped - mirrored.invalid
     if unrouted:
+        # The mirroring controller takes at most 1000 valid addresses of a subset, so kube-proxy
+        # has never seen the rest; the slices make them live.
         warnings.append(
             Problem(
                 message=f"{unrouted} addresses are over the mirroring controller's limit of "
