@@ -629,3 +629,13 @@ def test_addresses_over_the_mirroring_cap_are_migrated_with_a_warning() -> None:
             ),
         )
     ]
+
+
+def test_command_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io as stdio
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(STREAM.encode())))
+    assert main(["migrate", "-"]) == 0
+    objects = io.loads(capsys.readouterr().out, keep_other_kinds=True)
+    assert [type(o).__name__ for o in objects] == ["Service", "EndpointSlice", "OtherObject"]
