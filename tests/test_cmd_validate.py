@@ -239,3 +239,13 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
         'bad.yaml:25:5: error [api] EndpointSlice/shop/web-1: endpoints[0].addresses[0]: Invalid value: "999.1.1.1"'
         in bad.stdout
     )
+
+
+def test_fifty_megabytes_of_garbage_fail_fast(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "garbage.yaml"
+    path.write_bytes(bytes(range(128, 256)) * (50 * 1024 * 1024 // 128))
+    status, out, err = run([str(path)], capsys)
+    assert status == 2
+    assert out.startswith(f"{path}: error [load] ")
+    assert len(out.splitlines()) == 1
+    assert err == ""
