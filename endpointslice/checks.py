@@ -90,7 +90,7 @@ class Finding:
         rule: The rule id, e.g. ``ES002`` or ``api``.
         severity: Copied from the rule, for convenience.
         kind: The object's kind, e.g. ``EndpointSlice``.
-        namespace: The object's namespace (``""`` when unset).
+        namespace: The object's namespace (``default`` when unset, as kubectl would create it).
         name: The object's name (or ``generateName``, or ``""``).
         path: The field path the finding is about, ``""`` for the whole object.
         message: What is wrong.
@@ -115,7 +115,7 @@ class Finding:
 def _finding(rule: str, obj: KubeObject, path: str, message: str) -> Finding:
     meta = getattr(obj, "metadata", None)
     name = (getattr(meta, "name", None) or getattr(meta, "generate_name", None) or "") if meta else ""
-    namespace = (getattr(meta, "namespace", None) or "") if meta else ""
+    namespace = (getattr(meta, "namespace", None) or "default") if meta else "default"
     return Finding(
         rule=rule,
         severity=RULES[rule].severity,

@@ -208,3 +208,9 @@ def test_api_findings_carry_apiserver_errors_and_warnings() -> None:
     assert found[0].message.startswith('Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain')
     assert found[1].message == "FQDN endpoints are deprecated"
     assert api_findings(Endpoints(metadata=ObjectMeta(name="a", namespace="b"))) == []
+
+
+def test_objects_without_namespace_are_in_default() -> None:
+    lonely = Service(metadata=ObjectMeta(name="web"), spec=ServiceSpec(ports=[ServicePort(port=80)]))
+    (f,) = run_checks([lonely])
+    assert str(f).startswith("warning [ES007] Service/default/web: spec.selector: ")
