@@ -65,6 +65,7 @@ from .packing import (
 from .proxy import ServiceView, endpoints_view, proxy_view
 from .repack import repack_subsets
 from .service import Service, ServiceList
+from .validation import validate_endpoint_slice
 
 __all__ = [
     "DEFAULT_MANAGED_BY",
@@ -115,8 +116,10 @@ class Migration:
         migrated: Whether it was migrated; see *reason* when not.
         reason: Why it was left as it is (leader-election record, skip-mirror
             label, a Service with a selector).
-        problems: What could not be migrated (addresses that are not IPs),
-            each with its field path in the Endpoints object.
+        problems: What could not be migrated: addresses that are not IPs,
+            each with its field path in the Endpoints object, and anything in
+            a slice the API server would reject (e.g. a port name that the
+            Endpoints API accepts but the EndpointSlice API does not).
         warnings: What kube-proxy does not route as the user may expect:
             Service ports without a matching Endpoints port and the reverse,
             and addresses over the mirroring controller's cap of 1000 per
@@ -285,10 +288,18 @@ def migrate_endpoints(
                 path="subsets",
             )
         )
+    problems = _invalid_addresses(endpoints)
+    for new_slice in slices:
+        # What the Endpoints API accepted, the EndpointSlice API may not (a port name, a hostname):
+        # say so now rather than at apply time.
+        for error in validate_endpoint_slice(new_slice):
+            problems.append(
+                Problem(message=f"EndpointSlice {new_slice.metadata.name} would be rejected by the API server: {error}")
+            )
     return Migration(
         endpoints=endpoints,
         slices=tuple(slices),
-        problems=tuple(_invalid_addresses(endpoints)),
+        problems=tuple(problems),
         warnings=tuple(warnings),
     )
 

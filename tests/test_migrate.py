@@ -639,3 +639,17 @@ def test_command_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: p
     assert main(["migrate", "-"]) == 0
     objects = io.loads(capsys.readouterr().out, keep_other_kinds=True)
     assert [type(o).__name__ for o in objects] == ["Service", "EndpointSlice", "OtherObject"]
+
+
+def test_slices_the_api_server_would_reject_are_reported() -> None:
+    ep = endpoints(subset(["192.0.2.1"], ports=(EndpointsPort(name="Bad_Name", port=5432),)))
+    done = migrate_endpoints(ep)
+    assert len(done.slices) == 1
+    assert [p.message for p in done.problems] == [
+        (
+            'EndpointSlice db-1 would be rejected by the API server: ports[0].name: Invalid value: "Bad_Name": '
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
+            "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+        )
+    ]
