@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import attrs
 import pytest
@@ -27,6 +28,7 @@ from endpointslice import (
     Service,
     ServiceSpec,
 )
+from endpointslice.io import load
 from endpointslice.mirroring import (
     MIRRORING_CONTROLLER_NAME,
     MirrorEventReason,
@@ -826,3 +828,17 @@ def test_kube_proxy_view_of_mirrored_slices_is_the_endpoints_view(endpoints: End
         assert proxy_view(slices, address_type=family, service="test-ep").ports == (
             endpoints_view(endpoints, address_type=family).ports
         )
+
+
+def test_mirroring_the_fixture_endpoints_gives_the_fixture_slice() -> None:
+    data = Path(__file__).parent / "data" / "kubectl"
+    (endpoints,) = load(data / "endpoints-selectorless-for-mirroring.yaml")
+    (expected,) = load(data / "endpointslice-mirrored.yaml")
+    assert isinstance(endpoints, Endpoints)
+    assert isinstance(expected, EndpointSlice)
+    service = Service(metadata=ObjectMeta(name="legacy-ldap", namespace="identity"))
+    (created,) = mirror(endpoints, service, []).plan.creates
+    # The API server adds the name, uid, resourceVersion, creationTimestamp and generation.
+    server_set = {"name": None, "uid": None, "resource_version": None, "creation_timestamp": None, "generation": None}
+    assert created == _evolve(expected, metadata=_evolve(expected.metadata, **server_set))
+    assert not mirror(endpoints, service, [expected]).plan
