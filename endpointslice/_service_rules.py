@@ -59,6 +59,8 @@ class _Svc:
     external_ips: tuple[str, ...]
     external_traffic_policy: str
     session_affinity: str
+    source_ranges: tuple[str, ...]
+    source_range_annotation: str | None
 
 
 def _defaulted(svc: Service) -> _Svc:
@@ -80,7 +82,17 @@ def _defaulted(svc: Service) -> _Svc:
     etp = _wire(spec.external_traffic_policy)
     if not etp and (stype in ("LoadBalancer", "NodePort") or (stype == "ClusterIP" and external_ips)):
         etp = "Cluster"
-    return _Svc(stype, cluster_ip, cluster_ips, tuple(ports), external_ips, etp, _wire(spec.session_affinity) or "None")
+    return _Svc(
+        stype,
+        cluster_ip,
+        cluster_ips,
+        tuple(ports),
+        external_ips,
+        etp,
+        _wire(spec.session_affinity) or "None",
+        tuple(spec.load_balancer_source_ranges or ()),
+        svc.metadata.annotation(_SOURCE_RANGES_ANNOTATION),
+    )
 
 
 def _is_headless(d: _Svc) -> bool:
@@ -254,6 +266,7 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
         if pkey in seen_ports:
             errs.append(_duplicate(f"spec.ports[{i}]", _port_key_json(pkey), json_value=True))
         seen_ports.add(pkey)
+    errs += _source_ranges(ctx, svc, d, od)
     if spec.allocate_load_balancer_node_ports is not None and d.type != "LoadBalancer":
         errs.append(_forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
     if spec.load_balancer_class is not None:
@@ -262,6 +275,37 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
         else:
             errs.append(_forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
     errs += _traffic_policies(svc, d)
+    return errs
+
+
+_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def _source_ranges(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[FieldError]:
+    errs: list[FieldError] = []
+    ranges = svc.spec.load_balancer_source_ranges or ()
+    only_lb = "may only be used when `type` is 'LoadBalancer'"
+    if ranges:
+        # Sic: the apiserver names this field with a capital L.
+        path = "spec.LoadBalancerSourceRanges"
+        if d.type != "LoadBalancer":
+            errs.append(_forbidden(path, only_lb))
+        old = [r.strip() for r in od.source_ranges] if od is not None else []
+        for i, raw in enumerate(ranges):
+            value = raw.strip()
+            if value not in old:
+                errs += _each(f"{path}[{i}]", value, v.cidr_problems(value, strict=ctx.strict_ip))
+        return errs
+    annotation = svc.metadata.annotation(_SOURCE_RANGES_ANNOTATION)
+    if annotation is None:
+        return errs
+    path = f"metadata.annotations[{_SOURCE_RANGES_ANNOTATION}]"
+    if d.type != "LoadBalancer":
+        errs.append(_forbidden(path, only_lb))
+    if od is None or od.source_range_annotation != annotation:
+        text = annotation.strip()
+        for value in (p.strip() for p in text.split(",")) if text else ():
+            errs += _each(path, value, v.cidr_problems(value, strict=ctx.strict_ip))
     return errs
 
 

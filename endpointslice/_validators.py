@@ -26,6 +26,7 @@ import re
 __all__ = [
     "BYTES_WORDING",
     "IP_EXAMPLE_MESSAGE",
+    "cidr_problems",
     "format_ip",
     "go_json",
     "go_quote",
@@ -463,3 +464,40 @@ def ip_special_messages(ip: int, given: str) -> list[str]:
     if (top & 0xFF0F) == 0xFF02:
         errs.append("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
     return errs
+
+
+def _v4_only(text: str) -> int | None:
+    """Go's ``parseIPv4`` alone (ParseCIDRSloppy tries it before IPv6)."""
+    v4 = _parse_v4_sloppy(text)
+    return None if v4 is None else _V4_MAPPED_PREFIX | v4
+
+
+def cidr_problems(value: str, *, strict: bool) -> list[str]:
+    """Problems with *value* as a legacy CIDR field (``ParseCIDRSloppy``, then the strict checks).
+
+    >>> cidr_problems("10.0.0.1/24", strict=True)
+    ['must not have bits set beyond the prefix length']
+    >>> cidr_problems("10.0.0.0/24", strict=True)
+    []
+    """
+    addr, slash, mask = value.partition("/")
+    if not slash:
+        return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    ip = _v4_only(addr)
+    bits = 32
+    if ip is None:
+        ip = _parse_v6_sloppy(addr)
+        bits = 128
+    significant = mask.lstrip("0") or "0"
+    if ip is None or not mask or not _DIGITS.issuperset(mask) or len(significant) > 3 or int(significant) > bits:
+        return ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    if not strict:
+        return []
+    if not is_strict_ip_syntax(addr) or (len(mask) > 1 and mask[0] == "0"):
+        return ["must not have leading 0s in IP or prefix length"]
+    if is_ipv4_mapped_form(addr, ip):
+        return ["must not have an IPv4-mapped IPv6 address"]
+    host_bits = bits - int(significant)
+    if ip & ((1 << host_bits) - 1):
+        return ["must not have bits set beyond the prefix length"]
+    return []

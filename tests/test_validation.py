@@ -1540,3 +1540,60 @@ def test_missing_namespace_is_taken_as_default() -> None:
     assert [str(e) for e in validate_endpoint_slice(obj, default_namespace=None)] == [
         "metadata.namespace: Required value"
     ]
+
+
+LB0, LB1, LB2 = (f"spec.LoadBalancerSourceRanges[{i}]: Invalid value: " for i in range(3))
+BAD_CIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+@pytest.mark.parametrize(
+    ("ranges", "kwargs", "expected"),
+    [
+        (["10.0.0.0/8", " 192.168.0.0/16 ", "2001:db8::/32"], {}, []),
+        (
+            ["10.0.0.1/8"],
+            {},
+            [f'{LB0}"10.0.0.1/8": must not have bits set beyond the prefix length'],
+        ),
+        (["10.0.0.1/8"], {"strict_ip": False}, []),
+        (
+            ["010.0.0.0/8", "10.0.0.0/08"],
+            {},
+            [
+                f'{LB0}"010.0.0.0/8": must not have leading 0s in IP or prefix length',
+                f'{LB1}"10.0.0.0/08": must not have leading 0s in IP or prefix length',
+            ],
+        ),
+        (
+            ["::ffff:10.0.0.0/104"],
+            {},
+            [f'{LB0}"::ffff:10.0.0.0/104": must not have an IPv4-mapped IPv6 address'],
+        ),
+        (
+            ["10.0.0.0", "10.0.0.0/33", "x/8"],
+            {},
+            [
+                f'{LB0}"10.0.0.0": {BAD_CIDR}',
+                f'{LB1}"10.0.0.0/33": {BAD_CIDR}',
+                f'{LB2}"x/8": {BAD_CIDR}',
+            ],
+        ),
+    ],
+)
+def test_load_balancer_source_ranges(ranges: list[str], kwargs: dict[str, Any], expected: list[str]) -> None:
+    obj = svc(type="LoadBalancer", load_balancer_source_ranges=ranges)
+    assert [str(e) for e in validate_service(obj, **kwargs)] == expected
+
+
+def test_load_balancer_source_ranges_need_a_load_balancer() -> None:
+    assert [str(e) for e in validate_service(svc(load_balancer_source_ranges=["10.0.0.0/8"]))] == [
+        "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"
+    ]
+    annotated = svc(
+        meta={"annotations": {"service.beta.kubernetes.io/load-balancer-source-ranges": "10.0.0.0/8, 1.2.3.4/8"}}
+    )
+    path = "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]"
+    assert [str(e) for e in validate_service(annotated)] == [
+        f"{path}: Forbidden: may only be used when `type` is 'LoadBalancer'",
+        f'{path}: Invalid value: "1.2.3.4/8": must not have bits set beyond the prefix length',
+    ]
