@@ -653,3 +653,19 @@ def test_slices_the_api_server_would_reject_are_reported() -> None:
             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
         )
     ]
+
+
+def test_the_kubernetes_docs_example_gets_its_port_name_mismatch_flagged() -> None:
+    # The docs' selectorless Service names its port "http" but the hand-written Endpoints leave the
+    # port unnamed, so kube-proxy would route nothing: both directions are reported.
+    data = Path(__file__).parent / "data" / "kubectl"
+    objects = io.load(data / "docs-service-without-selector.yaml") + io.load(data / "docs-endpoints-my-service.yaml")
+    (done,) = migrate(objects).migrations
+    assert [(w.path, w.message) for w in done.warnings] == [
+        (
+            "spec.ports[0]",
+            "Service port 'http'/TCP has no Endpoints port of that name and protocol; kube-proxy will not route it",
+        ),
+        ("subsets[0].ports[0]", "Endpoints port (unnamed)/TCP is not a port of the Service; kube-proxy ignores it"),
+    ]
+    assert view_differences(done.endpoints, done.slices) == []
