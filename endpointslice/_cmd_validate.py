@@ -78,7 +78,13 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="files, directories (*.yaml, *.yml, *.json) or - for stdin (the default)",
     )
-    p.add_argument("-o", "--output", choices=("text", "json", "github", "junit"), default="text")
+    p.add_argument(
+        "-o",
+        "--output",
+        choices=("text", "json", "github", "junit"),
+        default="text",
+        help="one line per problem (default), JSON, GitHub Actions annotations, or a JUnit report",
+    )
     p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     p.add_argument(
         "--kube-version",
@@ -94,12 +100,22 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--max-endpoints-per-slice",
-        type=int,
+        type=_positive,
         default=100,
         metavar="N",
         help="the ES008 limit (default: %(default)s, the controller's default)",
     )
     p.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -249,3 +249,10 @@ def test_fifty_megabytes_of_garbage_fail_fast(tmp_path: Path, capsys: pytest.Cap
     assert out.startswith(f"{path}: error [load] ")
     assert len(out.splitlines()) == 1
     assert err == ""
+
+
+def test_max_endpoints_per_slice_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--max-endpoints-per-slice", "0"])
+    assert exc.value.code == 2
+    assert "not a positive integer: '0'" in capsys.readouterr().err
