@@ -114,8 +114,8 @@ class Migration:
         endpoints: The Endpoints object.
         slices: Its EndpointSlices (empty when it was not migrated).
         migrated: Whether it was migrated; see *reason* when not.
-        reason: Why it was left as it is (leader-election record, skip-mirror
-            label, a Service with a selector).
+        reason: Why it was left as it is (no name, leader-election record,
+            skip-mirror label, a Service with a selector).
         problems: What could not be migrated: addresses that are not IPs,
             each with its field path in the Endpoints object, and anything in
             a slice the API server would reject (e.g. a port name that the
@@ -195,6 +195,8 @@ def _port_warnings(endpoints: Endpoints, service: Service) -> list[Problem]:
 
 def _skip_reason(endpoints: Endpoints, service: Service | None) -> str | None:
     meta = endpoints.metadata
+    if not meta.name:
+        return "it has no metadata.name, so it belongs to no Service"
     if meta.annotations is not None and ANNOTATION_LEADER in meta.annotations:
         return f"it is a leader-election record ({ANNOTATION_LEADER}), not a Service's endpoints"
     if meta.label(LABEL_SKIP_MIRROR) == "true":

@@ -669,3 +669,13 @@ def test_the_kubernetes_docs_example_gets_its_port_name_mismatch_flagged() -> No
         ("subsets[0].ports[0]", "Endpoints port (unnamed)/TCP is not a port of the Service; kube-proxy ignores it"),
     ]
     assert view_differences(done.endpoints, done.slices) == []
+
+
+def test_an_endpoints_object_without_name_is_left_alone() -> None:
+    nameless = Endpoints(metadata=ObjectMeta(namespace="prod"), subsets=(subset(["192.0.2.1"]),))
+    done = migrate_endpoints(nameless)
+    assert (done.migrated, done.reason, done.slices) == (
+        False,
+        "it has no metadata.name, so it belongs to no Service",
+        (),
+    )
