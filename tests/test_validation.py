@@ -1597,3 +1597,10 @@ def test_load_balancer_source_ranges_need_a_load_balancer() -> None:
         f"{path}: Forbidden: may only be used when `type` is 'LoadBalancer'",
         f'{path}: Invalid value: "1.2.3.4/8": must not have bits set beyond the prefix length',
     ]
+
+
+def test_no_name_is_generated_from_generate_name() -> None:
+    # The apiserver appends a random suffix to generateName and validates that name too, so an invalid
+    # prefix gives a second error naming a random value; we report the prefix's error only.
+    obj = es(meta={"generate_name": "Web-", "namespace": "ns"}, endpoints=[])
+    assert [e.path for e in validate_endpoint_slice(obj)] == ["metadata.generateName"]
