@@ -88,8 +88,8 @@ def go_quote(text: str) -> str:
         elif ch.isprintable():
             out.append(ch)
         elif 0xD800 <= code <= 0xDFFF:
-            # A lone surrogate is not valid UTF-8; Go shows the replacement rune.
-            out.append("\\ufffd")
+            # A lone surrogate (from a JSON escape) reaches Go as the replacement rune.
+            out.append("\ufffd")
         elif code < 0x10000:
             out.append(f"\\u{code:04x}")
         else:
@@ -100,6 +100,7 @@ def go_quote(text: str) -> str:
 
 _HTML_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _HTML_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def go_json(value: object) -> str:
@@ -111,7 +112,8 @@ def go_json(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if _HTML_UNSAFE_RE.search(text):
         text = _HTML_UNSAFE_RE.sub(lambda m: _HTML_UNSAFE[m.group(0)], text)
-    return text.encode("utf-8", "replace").decode("utf-8")
+    # A lone surrogate (from a JSON escape) reaches Go as the replacement rune.
+    return _SURROGATE_RE.sub("\ufffd", text)
 
 
 # ---------------------------------------------------------------------------

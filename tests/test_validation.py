@@ -1343,6 +1343,11 @@ def test_values_render_as_go_does() -> None:
     assert str(as_json) == 'p: Unsupported value: "a\\"b\\u003c\\u0001"'
     assert str(FieldError(type=ErrorType.INVALID, path="p", value=True)) == "p: Invalid value: true"
     assert str(FieldError(type=ErrorType.REQUIRED, path="p", value="x", detail="d")) == "p: Required value: d"
+    # A lone surrogate from a JSON escape reaches Go as U+FFFD, which both renderings print as is.
+    assert str(FieldError(type=ErrorType.INVALID, path="p", value="a\udaa9")) == 'p: Invalid value: "a\ufffd"'
+    assert str(FieldError(type=ErrorType.INVALID, path="p", value="a\udaa9", json_value=True)) == (
+        'p: Invalid value: "a\ufffd"'
+    )
 
 
 def test_version_parsing() -> None:
