@@ -173,15 +173,14 @@ def _rewrite(path: str, changed: dict[int, list[KubeObject]], docs: Sequence[Doc
     for doc in docs:
         if doc.index not in changed:
             continue
-        # The loader keeps each document's YAML node; its marks give the document's exact span.
-        node = doc._node
-        if node is None:
+        span = doc.span
+        if span is None:
             # JSON holds one document: rewrite the whole file in the output format.
             everything = [o for d in docs for o in changed.get(d.index, [d.object])]
             text = _render(everything, io.Output.JSON)
             spans = []
             break
-        start, end = node.start_mark.index, node.end_mark.index
+        start, end = span
         objects = changed[doc.index]
         if objects and objects[0] is doc.object and isinstance(doc.object, Endpoints):
             # --keep-endpoints: the Endpoints document stays as written, its slices follow it.

@@ -76,6 +76,22 @@ class Document:
     column: int = 1
     _node: Any = attrs.field(default=None, repr=False, eq=False, alias="node")
 
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The ``[start, end)`` character offsets of the document's content in its YAML source.
+
+        ``None`` for JSON input and for objects not read from YAML text. Tools
+        that rewrite one document of a file in place (``migrate --in-place``)
+        splice at these offsets and keep every other byte.
+
+        >>> text = "kind: Service\\napiVersion: v1\\n---\\nkind: Service\\napiVersion: v1\\n"
+        >>> [text[slice(*d.span)] for d in load_documents(text)]
+        ['kind: Service\\napiVersion: v1\\n', 'kind: Service\\napiVersion: v1\\n']
+        """
+        if self._node is None:
+            return None
+        return (self._node.start_mark.index, self._node.end_mark.index)
+
     def locate(self, path: Sequence[str | int | tuple[str, str]], *, key: bool = False) -> tuple[int, int]:
         """The 1-based ``(line, column)`` of a field path in the source text.
 
