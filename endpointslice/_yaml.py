@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from sys import intern
 from typing import Any, ClassVar
 
 import yaml
@@ -179,20 +180,22 @@ class _Builder:
             raise BuildError(f"unsupported YAML tag {node.tag}", node)
         result: dict[Any, Any] = {}
         merged: list[dict[Any, Any]] = []
-        seen: set[Any] = set()
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.extend(self._merge_sources(value_node))
                 continue
             key = self.build(key_node)
-            if key.__class__ is not str:
+            if key.__class__ is str:
+                # Field names repeat in every object; one shared string per name makes
+                # the converter's lookups identity comparisons and saves memory.
+                key = intern(key)
+            else:
                 if isinstance(key, (dict, list)):
                     raise BuildError("a mapping key must be a scalar", key_node)
                 # JSON has string keys only; go-yaml's JSON conversion renders other scalars as text.
                 key = _key_text(key)
-            if key in seen:
+            if key in result:
                 raise BuildError(f"mapping key {key!r} already defined", key_node)
-            seen.add(key)
             result[key] = self.build(value_node)
         for source in merged:
             for k, v in source.items():
