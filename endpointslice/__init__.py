@@ -56,7 +56,7 @@ from .packing import (
     pack,
 )
 from .proxy import ProxyEndpoint, ServiceView, endpoints_from_slices, endpoints_view, proxy_view, select_endpoints
-from .reconcile import Plan, SliceUpdate, reconcile
+from .reconcile import Plan, SliceUpdate
 from .repack import repack_subsets
 from .service import (
     ClientIPConfig,
@@ -187,7 +187,6 @@ __all__ = [
     "mirror",
     "pack",
     "proxy_view",
-    "reconcile",
     "repack_subsets",
     "select_endpoints",
     "validate",

@@ -464,13 +464,14 @@ def _ref_changed(a: ObjectReference | None, b: ObjectReference | None) -> bool:
         return a is not b
     if a is b:
         return False
-    return (a.kind, a.namespace, a.name, a.uid, a.api_version, a.field_path) != (
-        b.kind,
-        b.namespace,
-        b.name,
-        b.uid,
-        b.api_version,
-        b.field_path,
+    # The Go fields are plain strings: unset and "" are the same value.
+    return (a.kind or "", a.namespace or "", a.name or "", a.uid or "", a.api_version or "", a.field_path or "") != (
+        b.kind or "",
+        b.namespace or "",
+        b.name or "",
+        b.uid or "",
+        b.api_version or "",
+        b.field_path or "",
     )
 
 

@@ -309,7 +309,9 @@ def _reconcile_group(
     limit: int,
     managed_by: str,
     headless: bool | None,
+    hinted: set[str],
 ) -> tuple[list[EndpointSlice], list[_Update], list[EndpointSlice]]:
+    """Reconcile one port group; the names of slices carrying any hint are added to *hinted*."""
     desired: dict[EndpointIdentity, Endpoint] = dict(group.endpoints)
     updates: dict[str, _Update] = {}
     unchanged: list[EndpointSlice] = []
@@ -318,14 +320,51 @@ def _reconcile_group(
     # Step 1: walk the existing slices, keeping desired endpoints where they are.
     for eps in existing:
         current = eps.endpoints or ()
-        kept = []
+        kept: list[Endpoint] = []
         changed = False
+        has_hints = False
+        keep = kept.append
         for endpoint in current:
-            wanted = pop(endpoint_identity(endpoint), None)
-            if wanted is not None:
-                kept.append(wanted)
-                if not changed and endpoint_changed(wanted, endpoint):
-                    changed = True
+            if endpoint.hints is not None:
+                has_hints = True
+            # endpoint_identity and endpoint_changed, inlined: this loop runs once per existing
+            # endpoint and dominates a large reconcile.
+            addresses = endpoint.addresses
+            if len(addresses) > 1:
+                addresses = tuple(sorted(addresses))
+            ref = endpoint.target_ref
+            if ref is None:
+                wanted = pop((addresses, endpoint.hostname or "", "", ""), None)
+            else:
+                wanted = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
+            if wanted is None:
+                continue
+            keep(wanted)
+            if changed or wanted is endpoint:
+                continue
+            wc = wanted.conditions
+            ec = endpoint.conditions
+            wr = wanted.target_ref
+            if (
+                wanted.node_name != endpoint.node_name
+                or wanted.zone != endpoint.zone
+                or wc.ready != ec.ready
+                or wc.serving != ec.serving
+                or wc.terminating != ec.terminating
+            ):
+                changed = True
+            elif wr is None or ref is None:
+                changed = wr is not ref
+            elif wr is not ref and (
+                wr.uid != ref.uid
+                or wr.kind != ref.kind
+                or wr.api_version != ref.api_version
+                or wr.field_path != ref.field_path
+            ):
+                # Rare: check again with unset strings read as "", as Go stores them.
+                changed = endpoint_changed(wanted, endpoint)
+        if has_hints:
+            hinted.add(eps.metadata.name or "")
         labels, labels_changed = slice_labels(
             service, managed_by=managed_by, current=eps.metadata.labels or {}, headless=headless
         )
@@ -397,9 +436,16 @@ def _reconcile_address_type(
             deletes.append(eps)
     creates: list[EndpointSlice] = []
     updates: list[_Update] = []
+    hinted: set[str] = set()
     for group in groups:
         c, u, d = _reconcile_group(
-            service, by_key.get(group.key, []), group, limit=limit, managed_by=managed_by, headless=headless
+            service,
+            by_key.get(group.key, []),
+            group,
+            limit=limit,
+            managed_by=managed_by,
+            headless=headless,
+            hinted=hinted,
         )
         creates.extend(c)
         updates.extend(u)
@@ -420,7 +466,11 @@ def _reconcile_address_type(
         td = mode if isinstance(mode, TrafficDistribution) else None
         touched = {u.previous.metadata.name for u in built} | {d.metadata.name for d in deletes}
         for eps in existing:
-            if eps.metadata.name not in touched and hints_need_update(eps, td):
+            name = eps.metadata.name
+            if name in touched:
+                continue
+            # Every untouched slice was walked in its group, which noted whether it has hints.
+            if (name in hinted) if td is None else hints_need_update(eps, td):
                 built.append(SliceUpdate(previous=eps, slice=eps))
         creates = [apply_hints(s, td) for s in creates]
         built = [SliceUpdate(previous=u.previous, slice=apply_hints(u.slice, td)) for u in built]

@@ -1,0 +1,336 @@
+"""An incremental reconciler: single-endpoint events in, the same plan as a full reconcile out.
+
+`IncrementalReconciler` keeps an index of a selectorless Service's slices
+between calls (where each endpoint sits, how full each slice is) and turns
+one event (`add`, `remove`, `change`) into the `Plan` that
+`endpointslice.reconcile.reconcile` would compute for the whole new state,
+at the cost of the slice the event touches instead of every endpoint.
+
+It assumes that each plan it returns is carried out: its view of the slices
+moves on with every event. Slices created with ``generateName`` are given the
+names `Plan.apply` simulates; use ``names=NameStrategy.ORDINAL`` or ``HASH``
+when the real names must be known.
+
+The rare events that change which address types exist, that empty or fill
+an address type (placeholder slices), or that arrive while the Service is
+being deleted fall back to a full reconcile, so the result stays exact.
+
+Example:
+    >>> from endpointslice import Endpoint, ObjectMeta, Service, ServicePort, ServiceSpec
+    >>> svc = Service(metadata=ObjectMeta(name="db", namespace="default", uid="u1"),
+    ...               spec=ServiceSpec(ports=(ServicePort(name="pg", port=5432),), ip_families=("IPv4",)))
+    >>> r = IncrementalReconciler(svc, [Endpoint(addresses=("192.0.2.1",))], [], managed_by="me")
+    >>> r.initial_plan.write_count
+    1
+    >>> print(r.add(Endpoint(addresses=("192.0.2.2",))).summary().splitlines()[1])
+      update db-... IPv4: 1 -> 2 endpoints (+1 -0 ~0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ._frozen import FrozenDict
+from .discovery import Endpoint, EndpointSlice
+from .enums import AddressType, TrafficDistribution
+from .packing import (
+    CONTROLLER_NAME,
+    DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+    EndpointIdentity,
+    NameStrategy,
+    _check_max,
+    _evolve,
+    _service_ports_as_endpoint_ports,
+    apply_hints,
+    desired_from_endpoints,
+    endpoint_changed,
+    endpoint_identity,
+    hints_mode,
+    name_slices,
+    new_slice,
+    port_group_key,
+    slice_labels,
+)
+from .reconcile import Plan, SliceUpdate, _with_annotation, is_managed_slice, reconcile, simulate_generated_names
+from .service import Service
+
+__all__ = ["IncrementalReconciler"]
+
+
+class IncrementalReconciler:
+    """Reconcile a selectorless Service one endpoint event at a time.
+
+    Args:
+        service: The Service (its endpoints are plain entries, as for
+            `endpointslice.packing.desired_from_endpoints`).
+        endpoints: The desired endpoints now.
+        existing: The slices as they are now.
+        max_endpoints_per_slice: 1 to 1000.
+        managed_by: The ``managed-by`` label of the slices.
+        names: How new slices are named.
+
+    Attributes:
+        initial_plan: The full reconcile that brings *existing* to *endpoints*;
+            carry it out before the first event's plan.
+    """
+
+    def __init__(
+        self,
+        service: Service,
+        endpoints: Iterable[Endpoint],
+        existing: Iterable[EndpointSlice],
+        /,
+        *,
+        max_endpoints_per_slice: int = DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+        managed_by: str = CONTROLLER_NAME,
+        names: NameStrategy = NameStrategy.GENERATE,
+    ) -> None:
+        _check_max(max_endpoints_per_slice)
+        self._service = service
+        self._limit = max_endpoints_per_slice
+        self._managed_by = managed_by
+        self._names = names
+        mode = hints_mode(service)
+        self._auto = mode == "Auto"
+        self._traffic = mode if isinstance(mode, TrafficDistribution) else None
+        state = desired_from_endpoints(service, endpoints)
+        self._headless = state.headless
+        self._ports = _service_ports_as_endpoint_ports(service)
+        self._key = port_group_key(self._ports)
+        self._desired: dict[EndpointIdentity, Endpoint] = {}
+        self._family: dict[EndpointIdentity, AddressType] = {}
+        for group in state.groups:
+            for identity, endpoint in group.endpoints.items():
+                self._desired[identity] = endpoint
+                self._family[identity] = group.address_type
+        everything = list(existing)
+        self.initial_plan = reconcile(
+            service,
+            state,
+            everything,
+            max_endpoints_per_slice=max_endpoints_per_slice,
+            managed_by=managed_by,
+            names=names,
+        )
+        self._rebuild(self.initial_plan.apply(everything))
+
+    # -- state -----------------------------------------------------------
+
+    def _rebuild(self, slices: list[EndpointSlice]) -> None:
+        self._all: dict[str, EndpointSlice] = {s.metadata.name or "": s for s in slices}
+        self._where: dict[EndpointIdentity, str] = {}
+        self._members: dict[str, list[EndpointIdentity]] = {}
+        self._buckets: dict[AddressType, dict[int, set[str]]] = {}
+        for name, eps in self._all.items():
+            if is_managed_slice(eps, self._service, managed_by=self._managed_by):
+                self._track(name, eps)
+
+    def _bucket(self, eps: EndpointSlice) -> set[str] | None:
+        at = eps.address_type
+        size = len(eps.endpoints or ())
+        if not isinstance(at, AddressType) or not size or port_group_key(eps.ports) != self._key:
+            return None
+        return self._buckets.setdefault(at, {}).setdefault(size, set())
+
+    def _track(self, name: str, eps: EndpointSlice) -> None:
+        if not isinstance(eps.address_type, AddressType):
+            return
+        bucket = self._bucket(eps)
+        if bucket is not None:
+            bucket.add(name)
+        members = [endpoint_identity(e) for e in eps.endpoints or ()]
+        self._members[name] = members
+        for identity in members:
+            self._where[identity] = name
+
+    def _untrack(self, name: str, eps: EndpointSlice) -> None:
+        bucket = self._bucket(eps)
+        if bucket is not None:
+            bucket.discard(name)
+        for identity in self._members.pop(name, ()):
+            self._where.pop(identity, None)
+
+    def _store(self, plan: Plan) -> Plan:
+        for eps in plan.deletes:
+            name = eps.metadata.name or ""
+            self._untrack(name, self._all.pop(name))
+        for update in plan.updates:
+            name = update.slice.metadata.name or ""
+            self._untrack(name, self._all[name])
+            self._all[name] = update.slice
+            self._track(name, update.slice)
+        for eps in simulate_generated_names(plan.creates, taken=self._all.keys()):
+            name = eps.metadata.name or ""
+            self._all[name] = eps
+            self._track(name, eps)
+        return plan
+
+    def _full(self, trigger_time: str | None) -> Plan:
+        plan = reconcile(
+            self._service,
+            list(self._desired.values()),
+            list(self._all.values()),
+            max_endpoints_per_slice=self._limit,
+            managed_by=self._managed_by,
+            names=self._names,
+            trigger_time=trigger_time,
+        )
+        self._rebuild(plan.apply(list(self._all.values())))
+        return plan
+
+    @property
+    def slices(self) -> list[EndpointSlice]:
+        """Every slice as the reconciler believes it now is, sorted by name."""
+        return [self._all[n] for n in sorted(self._all)]
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        """The desired endpoints now."""
+        return list(self._desired.values())
+
+    # -- events ----------------------------------------------------------
+
+    def _canonical(self, endpoint: Endpoint) -> tuple[Endpoint, AddressType]:
+        state = desired_from_endpoints(self._service, [endpoint])
+        (group,) = state.groups
+        (canonical,) = group.endpoints.values()
+        return canonical, group.address_type
+
+    def _families(self) -> set[AddressType]:
+        return set(self._family.values())
+
+    def _write(
+        self,
+        previous: EndpointSlice,
+        endpoints: tuple[Endpoint, ...],
+        members: list[EndpointIdentity],
+        labels: FrozenDict[str, str] | None,
+        trigger_time: str | None,
+    ) -> Plan:
+        """Rewrite one slice; *members* are the identities of *endpoints*, in order.
+
+        Passing the slice's current member list itself says that the members did not change.
+        """
+        meta = previous.metadata if labels is previous.metadata.labels else _evolve(previous.metadata, labels=labels)
+        eps = _evolve(previous, metadata=meta, endpoints=endpoints)
+        if not self._auto:
+            eps = apply_hints(eps, self._traffic)
+        eps = _with_annotation(eps, trigger_time)
+        name = previous.metadata.name or ""
+        old_bucket = self._bucket(previous)
+        if old_bucket is not None:
+            old_bucket.discard(name)
+        new_bucket = self._bucket(eps)
+        if new_bucket is not None:
+            new_bucket.add(name)
+        old = self._members.get(name)
+        if members is not old:
+            for identity in old or ():
+                self._where.pop(identity, None)
+            for identity in members:
+                self._where[identity] = name
+            self._members[name] = members
+        self._all[name] = eps
+        return Plan(updates=(SliceUpdate(previous=previous, slice=eps),))
+
+    def _needs_full(self, family: AddressType, families_before: set[AddressType]) -> bool:
+        return (
+            self._service.metadata.deletion_timestamp is not None
+            or self._families() != families_before
+            or not self._buckets.get(family)
+            or not any(self._buckets[family].values())
+        )
+
+    def add(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
+        """A new endpoint (or, if its identity is known, a changed one).
+
+        Raises:
+            PackingError: The endpoint has no address, an invalid one, or a
+                family the Service does not serve.
+        """
+        canonical, family = self._canonical(endpoint)
+        identity = endpoint_identity(canonical)
+        if identity in self._desired:
+            return self.change(canonical, trigger_time=trigger_time)
+        before = self._families()
+        self._desired[identity] = canonical
+        self._family[identity] = family
+        if self._needs_full(family, before):
+            return self._full(trigger_time)
+        target = self._best_fit(family)
+        if target is None:
+            created = new_slice(
+                self._service,
+                family,
+                self._ports,
+                endpoints=(canonical,),
+                managed_by=self._managed_by,
+                headless=self._headless,
+            )
+            if not self._auto:
+                created = apply_hints(created, self._traffic)
+            (named,) = name_slices(
+                (created,), self._names, service_name=self._service.metadata.name or "", taken=self._all.keys()
+            )
+            return self._store(Plan(creates=(_with_annotation(named, trigger_time),)))
+        previous = self._all[target]
+        members = [*self._members[target], identity]
+        return self._write(
+            previous, (*(previous.endpoints or ()), canonical), members, previous.metadata.labels, trigger_time
+        )
+
+    def _best_fit(self, family: AddressType) -> str | None:
+        if self._limit <= 1:
+            return None
+        buckets = self._buckets.get(family, {})
+        for size in range(self._limit - 1, 0, -1):
+            names = buckets.get(size)
+            if names:
+                return min(names)
+        return None
+
+    def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
+        """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""
+        canonical, _ = self._canonical(endpoint)
+        identity = endpoint_identity(canonical)
+        if identity not in self._desired:
+            return Plan()
+        before = self._families()
+        del self._desired[identity]
+        del self._family[identity]
+        name = self._where.get(identity)
+        previous = self._all.get(name) if name is not None else None
+        # When the family's last endpoint goes, the family set changes: upstream then recycles
+        # the emptied slice into a placeholder, which the full reconcile reproduces.
+        if previous is None or self._families() != before or self._service.metadata.deletion_timestamp is not None:
+            return self._full(trigger_time)
+        if len(previous.endpoints or ()) <= 1:
+            return self._store(Plan(deletes=(previous,)))
+        members = [i for i in self._members[name or ""] if i != identity]
+        kept = tuple(self._desired[i] for i in members)
+        labels, _ = slice_labels(
+            self._service, managed_by=self._managed_by, current=previous.metadata.labels or {}, headless=self._headless
+        )
+        return self._write(previous, kept, members, labels, trigger_time)
+
+    def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
+        """New fields for a known endpoint (matched by identity); an unknown one is added."""
+        canonical, family = self._canonical(endpoint)
+        identity = endpoint_identity(canonical)
+        if identity not in self._desired:
+            return self.add(canonical, trigger_time=trigger_time)
+        self._desired[identity] = canonical
+        self._family[identity] = family
+        name = self._where.get(identity)
+        previous = self._all.get(name) if name is not None else None
+        if previous is None or self._service.metadata.deletion_timestamp is not None:
+            return self._full(trigger_time)
+        members = self._members[name or ""]
+        current = (previous.endpoints or ())[members.index(identity)]
+        if not endpoint_changed(canonical, current):
+            return Plan()
+        kept = tuple(self._desired[i] for i in members)
+        labels, _ = slice_labels(
+            self._service, managed_by=self._managed_by, current=previous.metadata.labels or {}, headless=self._headless
+        )
+        return self._write(previous, kept, members, labels, trigger_time)

@@ -1,0 +1,139 @@
+"""Tests for endpointslice.incremental: every event's plan equals the full reconcile's."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from endpointslice import (
+    Endpoint,
+    EndpointConditions,
+    EndpointSlice,
+    FrozenDict,
+    ObjectMeta,
+    ObjectReference,
+    Service,
+    ServicePort,
+    ServiceSpec,
+)
+from endpointslice.incremental import IncrementalReconciler
+from endpointslice.packing import NameStrategy, PackingError
+from endpointslice.reconcile import Plan, reconcile
+
+
+def svc(*, families: tuple[str, ...] = ("IPv4", "IPv6"), traffic: str | None = None) -> Service:
+    return Service(
+        metadata=ObjectMeta(name="db", namespace="ns", uid="u1", labels=FrozenDict({"app": "db"})),
+        spec=ServiceSpec(
+            ports=(ServicePort(name="pg", port=5432, target_port=5432),),
+            ip_families=families,
+            traffic_distribution=traffic,
+        ),
+    )
+
+
+def ep(i: int, *, ready: bool = True, zone: int = 0, v6: bool = False) -> Endpoint:
+    return Endpoint(
+        addresses=(f"2001:db8::{i:x}" if v6 else f"10.0.0.{i}",),
+        conditions=EndpointConditions(ready=ready),
+        zone=f"z{zone}",
+        target_ref=ObjectReference(kind="Pod", namespace="ns", name=f"p{i}"),
+    )
+
+
+def full(r: IncrementalReconciler, service: Service, limit: int, names: NameStrategy) -> Plan:
+    return reconcile(service, r.endpoints, r.slices, max_endpoints_per_slice=limit, managed_by="me", names=names)
+
+
+def test_add_fills_the_fullest_slice_that_has_room() -> None:
+    r = IncrementalReconciler(svc(), [ep(i) for i in range(5)], [], max_endpoints_per_slice=3, managed_by="me")
+    assert [len(s.endpoints or ()) for s in r.initial_plan.creates] == [3, 2, 0]
+    plan = r.add(ep(9))
+    assert (len(plan.creates), len(plan.updates), len(plan.deletes)) == (0, 1, 0)
+    assert len(plan.updates[0].slice.endpoints or ()) == 3
+
+
+def test_remove_last_endpoint_of_a_slice_deletes_it() -> None:
+    r = IncrementalReconciler(svc(), [ep(i) for i in range(4)], [], max_endpoints_per_slice=3, managed_by="me")
+    plan = r.remove(ep(3))
+    assert (len(plan.creates), len(plan.updates), len(plan.deletes)) == (0, 0, 1)
+
+
+def test_removing_everything_leaves_a_placeholder() -> None:
+    r = IncrementalReconciler(svc(families=("IPv4",)), [ep(1)], [], managed_by="me")
+    plan = r.remove(ep(1))
+    assert (len(plan.updates), plan.updates[0].slice.endpoints) == (1, ())
+
+
+def test_unknown_endpoints() -> None:
+    r = IncrementalReconciler(svc(), [ep(1)], [], managed_by="me")
+    assert r.remove(ep(2)) == Plan()
+    assert r.change(ep(2)).write_count == 1
+    assert ep(2) in r.endpoints
+
+
+def test_change_without_a_compared_field_writes_nothing() -> None:
+    r = IncrementalReconciler(svc(), [ep(1)], [], managed_by="me")
+    moved = Endpoint(
+        addresses=("10.0.0.1",),
+        conditions=EndpointConditions(ready=True),
+        zone="z0",
+        target_ref=ObjectReference(kind="Pod", namespace="ns", name="p1", resource_version="7"),
+    )
+    assert r.change(moved) == Plan()
+
+
+def test_bad_endpoint_is_refused() -> None:
+    r = IncrementalReconciler(svc(families=("IPv4",)), [], [], managed_by="me")
+    with pytest.raises(PackingError, match="IPv6 endpoints for a Service whose ipFamilies are IPv4"):
+        r.add(ep(1, v6=True))
+
+
+endpoints = st.builds(ep, st.integers(0, 15), ready=st.booleans(), zone=st.integers(0, 1), v6=st.booleans())
+
+
+@given(
+    st.lists(endpoints, max_size=20),
+    st.integers(1, 5),
+    st.sampled_from([None, "PreferClose", "PreferSameNode"]),
+    st.sampled_from(list(NameStrategy)),
+    st.data(),
+)
+def test_law_every_event_plans_as_the_full_reconcile(
+    initial: list[Endpoint],
+    limit: int,
+    traffic: str | None,
+    names: NameStrategy,
+    data: st.DataObject,
+) -> None:
+    service = svc(traffic=traffic)
+    r = IncrementalReconciler(service, initial, [], max_endpoints_per_slice=limit, managed_by="me", names=names)
+    assert full(r, service, limit, names) == Plan()
+    for _ in range(data.draw(st.integers(0, 30), label="events")):
+        kind = data.draw(st.sampled_from(["add", "remove", "change"]), label="kind")
+        known = r.endpoints
+        if kind != "add" and known and data.draw(st.booleans(), label="known"):
+            endpoint = data.draw(st.sampled_from(known), label="endpoint")
+            if kind == "change":
+                endpoint = Endpoint(
+                    addresses=endpoint.addresses,
+                    conditions=EndpointConditions(ready=data.draw(st.booleans(), label="ready")),
+                    zone=data.draw(st.sampled_from(["z0", "z1"]), label="zone"),
+                    target_ref=endpoint.target_ref,
+                )
+        else:
+            endpoint = data.draw(endpoints, label="endpoint")
+        before: list[EndpointSlice] = r.slices
+        if kind == "add":
+            plan = r.add(endpoint)
+        elif kind == "remove":
+            plan = r.remove(endpoint)
+        else:
+            plan = r.change(endpoint)
+        expected = reconcile(service, r.endpoints, before, max_endpoints_per_slice=limit, managed_by="me", names=names)
+        assert plan == expected
+        assert sorted(r.slices, key=lambda s: s.metadata.name or "") == sorted(
+            plan.apply(before), key=lambda s: s.metadata.name or ""
+        )
+        assert full(r, service, limit, names) == Plan()
