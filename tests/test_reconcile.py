@@ -1000,3 +1000,12 @@ def test_new_endpoints_are_placed_by_pod_name_then_address() -> None:
     pods = [pod(i) for i in (3, 1, 2)]
     plan = run(service(), pods, [])
     assert [e.target_ref.name for e in plan.creates[0].endpoints or ()] == ["pod1", "pod2", "pod3"]  # type: ignore[union-attr]
+
+
+def test_plan_lists_writes_by_kind_then_address_type() -> None:
+    svc = service(ip_families=["IPv4", "IPv6"])
+    pods = [pod(i, ips=[pod_ip(i), f"2001:db8::{i + 1:x}"]) for i in range(4)]
+    slices = run(svc, pods[:1], []).apply([])
+    plan = run(svc, pods, slices, max_endpoints_per_slice=2)
+    assert [(s.address_type.value, len(s.endpoints or ())) for s in plan.creates] == [("IPv4", 2), ("IPv6", 2)]  # type: ignore[union-attr]
+    assert [u.slice.address_type.value for u in plan.updates] == ["IPv4", "IPv6"]  # type: ignore[union-attr]
