@@ -52,6 +52,7 @@ from endpointslice.packing import (
     endpoint_identity,
     new_slice,
     pack,
+    port_group_key,
 )
 from endpointslice.reconcile import Plan, SliceUpdate, placeholder_equal, reconcile, simulate_generated_names
 
@@ -1009,3 +1010,47 @@ def test_plan_lists_writes_by_kind_then_address_type() -> None:
     plan = run(svc, pods, slices, max_endpoints_per_slice=2)
     assert [(s.address_type.value, len(s.endpoints or ())) for s in plan.creates] == [("IPv4", 2), ("IPv6", 2)]  # type: ignore[union-attr]
     assert [u.slice.address_type.value for u in plan.updates] == ["IPv4", "IPv6"]  # type: ignore[union-attr]
+
+
+# Laws over Pods: several port groups (named ports resolving differently) and both families.
+
+NAMED = service(
+    ip_families=["IPv4", "IPv6"],
+    ports=[ServicePort(name="http", port=80, target_port="http", protocol="TCP")],
+)
+
+
+def _pod_variant(i: int, port: int, v6: bool, ready: bool) -> Pod:
+    ips = [pod_ip(i), f"2001:db8::{i + 1:x}"] if v6 else [pod_ip(i)]
+    return pod(
+        i, ready=ready, ips=ips, container_ports=[ContainerPort(name="http", container_port=port, protocol="TCP")]
+    )
+
+
+pod_sets = st.lists(
+    st.builds(_pod_variant, st.integers(0, 30), st.sampled_from([8080, 8081, 9999]), st.booleans(), st.booleans()),
+    max_size=25,
+).map(lambda found: list({p.metadata.name: p for p in found}.values()))
+
+
+@given(pod_sets, pod_sets, st.integers(1, 6))
+def test_law_pods_reconcile_converges_and_places_every_endpoint(
+    first: list[Pod], second: list[Pod], limit: int
+) -> None:
+    existing = run(NAMED, first, [], max_endpoints_per_slice=limit).apply([])
+    desired = desired_endpoints(NAMED, second, NODES)
+    plan = reconcile(NAMED, desired, existing, max_endpoints_per_slice=limit)
+    after = plan.apply(existing)
+    assert reconcile(NAMED, desired, after, max_endpoints_per_slice=limit) == Plan()
+    assert all(len(s.endpoints or ()) <= limit for s in after)
+    for group in desired.groups:
+        placed = sorted(
+            endpoint_identity(e)
+            for s in after
+            if s.address_type is group.address_type and port_group_key(s.ports) == group.key
+            for e in s.endpoints or ()
+        )
+        assert placed == sorted(group.endpoints)
+    for address_type in desired.address_types:
+        assert any(s.address_type is address_type for s in after)
+    assert plan.write_count <= len(existing) + len(pack(NAMED, desired, max_endpoints_per_slice=limit))
