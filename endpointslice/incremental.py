@@ -91,7 +91,8 @@ class IncrementalReconciler:
         self._managed_by = managed_by
         self._names = names
         mode = hints_mode(service)
-        self._auto = mode == "Auto"
+        # Plain entries carry no Node information, so the "Auto" topology mode always
+        # falls back to removing hints, exactly as without any traffic distribution.
         self._traffic = mode if isinstance(mode, TrafficDistribution) else None
         state = desired_from_endpoints(service, endpoints)
         self._headless = state.headless
@@ -213,8 +214,7 @@ class IncrementalReconciler:
         """
         meta = previous.metadata if labels is previous.metadata.labels else _evolve(previous.metadata, labels=labels)
         eps = _evolve(previous, metadata=meta, endpoints=endpoints)
-        if not self._auto:
-            eps = apply_hints(eps, self._traffic)
+        eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
         name = previous.metadata.name or ""
         old_bucket = self._bucket(previous)
@@ -267,8 +267,7 @@ class IncrementalReconciler:
                 managed_by=self._managed_by,
                 headless=self._headless,
             )
-            if not self._auto:
-                created = apply_hints(created, self._traffic)
+            created = apply_hints(created, self._traffic)
             (named,) = name_slices(
                 (created,), self._names, service_name=self._service.metadata.name or "", taken=self._all.keys()
             )

@@ -51,6 +51,7 @@ from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, Protocol, S
 from .errors import EndpointSliceError, Problem
 from .meta import ObjectMeta, ObjectReference, OwnerReference
 from .service import Service, ServicePort
+from .topology import auto_hints, zone_ratios
 from .workloads import Node, Pod
 
 __all__ = [
@@ -207,12 +208,16 @@ class DesiredState:
         skipped: Pods that were skipped or lost their zone, for reporting.
         headless: Whether the slices carry the ``service.kubernetes.io/headless``
             label; ``None`` applies upstream's rule to the Service (no cluster IP).
+        zone_ratios: Each zone's share of the Nodes' allocatable CPU, for the
+            topology annotation's "Auto" hints (`endpointslice.topology.zone_ratios`);
+            ``None`` when unknown or insufficient.
     """
 
     address_types: tuple[AddressType, ...]
     groups: tuple[EndpointGroup, ...] = ()
     skipped: tuple[SkippedPod, ...] = ()
     headless: bool | None = None
+    zone_ratios: FrozenDict[str, float] | None = None
 
     def endpoint_count(self) -> int:
         """The number of desired endpoints over all groups."""
@@ -582,7 +587,8 @@ def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Nod
                 )
             ]
         )
-    node_map = None if nodes is None else {n.metadata.name: n for n in nodes if n.metadata.name}
+    node_list = None if nodes is None else list(nodes)
+    node_map = None if node_list is None else {n.metadata.name: n for n in node_list if n.metadata.name}
     address_types = address_types_for_service(service)
     publish = bool(service.spec.publish_not_ready_addresses)
     raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], dict[EndpointIdentity, Endpoint]]] = {}
@@ -612,7 +618,12 @@ def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Nod
             endpoint = endpoint_from_pod(pod, service, address_type, node=node)
             if endpoint.addresses:
                 entry[1][endpoint_identity(endpoint)] = endpoint
-    return DesiredState(address_types=address_types, groups=_freeze_groups(raw), skipped=tuple(skipped))
+    return DesiredState(
+        address_types=address_types,
+        groups=_freeze_groups(raw),
+        skipped=tuple(skipped),
+        zone_ratios=None if node_list is None else zone_ratios(node_list),
+    )
 
 
 def _service_ports_as_endpoint_ports(service: Service) -> tuple[EndpointPort, ...]:
@@ -1016,7 +1027,9 @@ def pack(
                 )
         if not created:
             created.append(new_slice(service, address_type, (), managed_by=managed_by, headless=desired.headless))
-        if mode != "Auto":
+        if mode == "Auto":
+            created = auto_hints(created, [], [], desired.zone_ratios)[0]
+        else:
             created = [apply_hints(s, mode if isinstance(mode, TrafficDistribution) else None) for s in created]
         out.extend(created)
     return list(name_slices(out, names, service_name=service.metadata.name or ""))

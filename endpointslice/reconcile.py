@@ -55,6 +55,7 @@ from .packing import (
     slice_labels,
 )
 from .service import Service
+from .topology import auto_hints
 
 __all__ = [
     "Plan",
@@ -426,6 +427,7 @@ def _reconcile_address_type(
     limit: int,
     managed_by: str,
     headless: bool | None,
+    ratios: FrozenDict[str, float] | None,
 ) -> tuple[list[EndpointSlice], list[SliceUpdate], list[EndpointSlice]]:
     deletes: list[EndpointSlice] = []
     by_key: dict[PortGroupKey, list[EndpointSlice]] = {}
@@ -462,7 +464,13 @@ def _reconcile_address_type(
             creates.append(placeholder)
     built = [SliceUpdate(previous=u.previous, slice=u.build()) for u in updates]
     mode = hints_mode(service)
-    if mode != "Auto":
+    if mode == "Auto":
+        touched = {u.previous.metadata.name for u in built} | {d.metadata.name for d in deletes}
+        untouched = [eps for eps in existing if eps.metadata.name not in touched]
+        creates, rewritten, moved = auto_hints(creates, [u.slice for u in built], untouched, ratios)
+        previous = [u.previous for u in built] + moved
+        built = [SliceUpdate(previous=p, slice=s) for p, s in zip(previous, rewritten, strict=True)]
+    else:
         td = mode if isinstance(mode, TrafficDistribution) else None
         touched = {u.previous.metadata.name for u in built} | {d.metadata.name for d in deletes}
         for eps in existing:
@@ -548,6 +556,7 @@ def reconcile(
             limit=max_endpoints_per_slice,
             managed_by=managed_by,
             headless=state.headless,
+            ratios=state.zone_ratios,
         )
         if service.metadata.deletion_timestamp is None:
             creates.extend(c)

@@ -23,12 +23,19 @@ from endpointslice.reconcile import Plan, reconcile
 
 
 def svc(*, families: tuple[str, ...] = ("IPv4", "IPv6"), traffic: str | None = None) -> Service:
+    auto = traffic == "Auto"
     return Service(
-        metadata=ObjectMeta(name="db", namespace="ns", uid="u1", labels=FrozenDict({"app": "db"})),
+        metadata=ObjectMeta(
+            name="db",
+            namespace="ns",
+            uid="u1",
+            labels=FrozenDict({"app": "db"}),
+            annotations=FrozenDict({"service.kubernetes.io/topology-mode": "Auto"}) if auto else None,
+        ),
         spec=ServiceSpec(
             ports=(ServicePort(name="pg", port=5432, target_port=5432),),
             ip_families=families,
-            traffic_distribution=traffic,
+            traffic_distribution=None if auto else traffic,
         ),
     )
 
@@ -96,7 +103,7 @@ endpoints = st.builds(ep, st.integers(0, 15), ready=st.booleans(), zone=st.integ
 @given(
     st.lists(endpoints, max_size=20),
     st.integers(1, 5),
-    st.sampled_from([None, "PreferClose", "PreferSameNode"]),
+    st.sampled_from([None, "PreferClose", "PreferSameNode", "Auto"]),
     st.sampled_from(list(NameStrategy)),
     st.data(),
 )

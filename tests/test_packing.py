@@ -832,7 +832,7 @@ def test_unparsable_pod_ips_are_left_out() -> None:
     assert endpoint_from_pod(p, service(), AddressType.IPV4).addresses == ("1.2.3.5",)
 
 
-def test_auto_topology_mode_leaves_hints_alone() -> None:
+def test_auto_topology_mode_without_node_information_removes_hints() -> None:
     svc = evolve(
         service(selector={}),
         metadata=ObjectMeta(
@@ -841,4 +841,4 @@ def test_auto_topology_mode_leaves_hints_alone() -> None:
     )
     hinted = Endpoint(addresses=("10.0.0.1",), zone="z", hints=EndpointHints(for_zones=(ForZone(name="other"),)))
     (eps,) = pack(svc, [hinted], managed_by="me")
-    assert (eps.endpoints or ())[0].hints == hinted.hints
+    assert (eps.endpoints or ())[0].hints is None
