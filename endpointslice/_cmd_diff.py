@@ -1,7 +1,10 @@
 """``endpointslice diff OLD NEW``: the endpoint-level difference between two sets of EndpointSlices.
 
 OLD and NEW are files or directories (``*.yaml``, ``*.yml``, ``*.json``) or
-``-`` for standard input; List kinds are expanded.
+``-`` for standard input; List kinds are expanded. When either side holds
+core/v1 Endpoints objects, the two are compared as views of the same
+Services (`endpointslice.diff.diff_views`): only the endpoint fields both
+kinds carry, and no slice-level differences.
 
 Exit status, as diff(1): 0 no difference, 1 differences, 2 unreadable input.
 """
@@ -14,8 +17,9 @@ import sys
 from typing import Any
 
 from . import io
-from .diff import diff
+from .diff import diff, diff_views
 from .discovery import EndpointSlice
+from .endpoints import Endpoints
 from .kinds import kind_of
 
 HELP = "show the endpoint-level difference between two sets of EndpointSlices"
@@ -31,15 +35,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _slices(path: str, problems: list[str]) -> list[EndpointSlice]:
+def _slices(path: str, problems: list[str]) -> list[EndpointSlice | Endpoints]:
     docs, found = io.load_paths([path])
     problems.extend(str(p) for p in found)
-    out = []
+    out: list[EndpointSlice | Endpoints] = []
     for obj in io.flatten([d.object for d in docs]):
-        if isinstance(obj, EndpointSlice):
+        if isinstance(obj, (EndpointSlice, Endpoints)):
             out.append(obj)
         else:
-            problems.append(f"{path}: expected EndpointSlices, found {kind_of(obj)}")
+            problems.append(f"{path}: expected EndpointSlices or Endpoints, found {kind_of(obj)}")
     return out
 
 
@@ -52,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         for line in problems:
             print(f"{PROG}: error: {line}", file=sys.stderr)
         return 2
-    result = diff(old, new)
+    if any(isinstance(o, Endpoints) for o in (*old, *new)):
+        result = diff_views(old, new)
+    else:
+        result = diff(
+            [o for o in old if isinstance(o, EndpointSlice)], [o for o in new if isinstance(o, EndpointSlice)]
+        )
     if args.output == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     elif result:

@@ -25,11 +25,23 @@ from typing import Any
 
 import attrs
 
-from .discovery import LABEL_SERVICE_NAME, Endpoint, EndpointSlice
+from ._frozen import FrozenDict
+from .discovery import LABEL_SERVICE_NAME, Endpoint, EndpointConditions, EndpointPort, EndpointSlice
+from .endpoints import Endpoints
 from .enums import AddressType
-from .packing import EndpointIdentity, _evolve, endpoint_identity, port_group_key
+from .meta import ObjectMeta, ObjectReference
+from .packing import EndpointIdentity, _evolve, canonical_address, endpoint_identity, port_group_key
 
-__all__ = ["Diff", "EndpointChange", "EndpointEntry", "FieldChange", "diff"]
+__all__ = [
+    "VIEW_FIELDS",
+    "Diff",
+    "EndpointChange",
+    "EndpointEntry",
+    "FieldChange",
+    "diff",
+    "diff_views",
+    "endpoints_view",
+]
 
 #: (namespace, service name, address type, endpoint identity).
 EndpointKey = tuple[str, str, str, EndpointIdentity]
@@ -219,6 +231,28 @@ def _conditions(before: Endpoint, after: Endpoint) -> list[FieldChange]:
     return out
 
 
+def _ref_key(ref: ObjectReference | None) -> tuple[str, ...] | None:
+    if ref is None:
+        return None
+    return (ref.kind or "", ref.namespace or "", ref.name or "", ref.uid or "")
+
+
+def _view_fields(before: tuple[EndpointEntry, Any], after: tuple[EndpointEntry, Any]) -> tuple[FieldChange, ...]:
+    a, b = before[0].endpoint, after[0].endpoint
+    out = []
+    if a.conditions.effective_ready != b.conditions.effective_ready:
+        out.append(FieldChange(field="conditions.ready", before=a.conditions.ready, after=b.conditions.ready))
+    if a.addresses != b.addresses:
+        out.append(FieldChange(field="addresses", before=a.addresses, after=b.addresses))
+    if (a.node_name or None) != (b.node_name or None):
+        out.append(FieldChange(field="nodeName", before=a.node_name, after=b.node_name))
+    if _ref_key(a.target_ref) != _ref_key(b.target_ref):
+        out.append(FieldChange(field="targetRef", before=a.target_ref, after=b.target_ref))
+    if before[1][1] != after[1][1]:
+        out.append(FieldChange(field="ports", before=before[1][0], after=after[1][0]))
+    return tuple(out)
+
+
 def _fields(before: tuple[EndpointEntry, Any], after: tuple[EndpointEntry, Any]) -> tuple[FieldChange, ...]:
     a, b = before[0].endpoint, after[0].endpoint
     out = _conditions(a, b)
@@ -240,6 +274,73 @@ def _fields(before: tuple[EndpointEntry, Any], after: tuple[EndpointEntry, Any])
     return tuple(out)
 
 
+def endpoints_view(endpoints: Endpoints, /) -> tuple[EndpointSlice, ...]:
+    """A core/v1 Endpoints object as slices, one per subset and family, for `diff_views`.
+
+    Each address becomes an endpoint with ``conditions.ready`` (true for
+    ``addresses``, false for ``notReadyAddresses``), its hostname, nodeName
+    and targetRef; its IP is canonicalised (an invalid one is kept as is). The
+    slices are named ``<name>.subsets[<i>]`` and carry the subset's ports.
+    """
+    meta = endpoints.metadata
+    labels: FrozenDict[str, str] = FrozenDict({LABEL_SERVICE_NAME: meta.name or ""})
+    out = []
+    for i, subset in enumerate(endpoints.subsets or ()):
+        by_family: dict[str, list[Endpoint]] = {}
+        for addresses, ready in ((subset.addresses, True), (subset.not_ready_addresses, False)):
+            for address in addresses or ():
+                parsed = canonical_address(address.ip)
+                ip, family = parsed if parsed is not None else (address.ip, AddressType.IPV4)
+                by_family.setdefault(family.value, []).append(
+                    Endpoint(
+                        addresses=(ip,),
+                        conditions=EndpointConditions(ready=ready),
+                        hostname=address.hostname or None,
+                        node_name=address.node_name or None,
+                        target_ref=address.target_ref,
+                    )
+                )
+        ports = tuple(
+            EndpointPort(name=p.name or "", port=p.port, protocol=p.protocol, app_protocol=p.app_protocol)
+            for p in subset.ports or ()
+        )
+        for family_name, found in sorted(by_family.items()):
+            out.append(
+                EndpointSlice(
+                    metadata=ObjectMeta(
+                        name=f"{meta.name or ''}.subsets[{i}]", namespace=meta.namespace, labels=labels
+                    ),
+                    address_type=family_name,
+                    ports=ports,
+                    endpoints=tuple(found),
+                )
+            )
+    return tuple(out)
+
+
+#: The endpoint fields an Endpoints object and a slice both carry: what `diff_views` compares.
+VIEW_FIELDS = ("addresses", "conditions.ready", "nodeName", "targetRef", "ports")
+
+
+def diff_views(old: Iterable[EndpointSlice | Endpoints], new: Iterable[EndpointSlice | Endpoints], /) -> Diff:
+    """Compare two views of the same Services, each made of slices and/or Endpoints objects.
+
+    Endpoints objects are turned into slices with `endpoints_view`. Only the
+    endpoint fields both kinds carry are compared (`VIEW_FIELDS`; readiness as
+    consumers read it, unset counting as ready; targetRef without
+    resourceVersion), and slices are not compared at all, since the two kinds
+    group endpoints differently.
+    """
+
+    def slices(items: Iterable[EndpointSlice | Endpoints]) -> list[EndpointSlice]:
+        out: list[EndpointSlice] = []
+        for item in items:
+            out.extend(endpoints_view(item) if isinstance(item, Endpoints) else (item,))
+        return out
+
+    return _diff(slices(old), slices(new), views=True)
+
+
 def diff(old: Iterable[EndpointSlice], new: Iterable[EndpointSlice], /) -> Diff:
     """Compare two sets of slices endpoint by endpoint.
 
@@ -251,8 +352,14 @@ def diff(old: Iterable[EndpointSlice], new: Iterable[EndpointSlice], /) -> Diff:
         A `Diff`; it is false when nothing differs. Endpoints that only moved
         between slices are reported as changed with the field ``slice``.
     """
+    return _diff(old, new, views=False)
+
+
+def _diff(old: Iterable[EndpointSlice], new: Iterable[EndpointSlice], *, views: bool) -> Diff:
     old_slices, old_eps = _index(old)
     new_slices, new_eps = _index(new)
+    if views:
+        old_slices, new_slices = {}, {}
     created = tuple(n for n in new_slices if n not in old_slices)
     deleted = tuple(n for n in old_slices if n not in new_slices)
     rewritten = tuple(
@@ -265,7 +372,7 @@ def diff(old: Iterable[EndpointSlice], new: Iterable[EndpointSlice], /) -> Diff:
         before = old_eps.get(key)
         if before is None:
             continue
-        fields = _fields(before, after)
+        fields = _view_fields(before, after) if views else _fields(before, after)
         if fields:
             changed.append(EndpointChange(before=before[0], after=after[0], fields=fields))
     return Diff(

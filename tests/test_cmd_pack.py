@@ -193,4 +193,18 @@ def test_diff_bad_input_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert err.startswith("endpointslice diff: error: ")
     status, _, err = run(["diff", str(a), str(EXTERNAL / "service.yaml")], capsys)
     assert status == 2
-    assert "expected EndpointSlices, found Service" in err
+    assert "expected EndpointSlices or Endpoints, found Service" in err
+
+
+def test_diff_compares_endpoints_with_slices_as_views(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    endpoints = tmp_path / "endpoints.yaml"
+    endpoints.write_text(
+        "apiVersion: v1\nkind: Endpoints\nmetadata: {name: external-db, namespace: default}\n"
+        "subsets:\n- addresses: [{ip: 10.0.0.1}]\n  notReadyAddresses: [{ip: 10.0.0.2}]\n"
+        "  ports: [{name: postgres, port: 5432, protocol: TCP, appProtocol: postgresql},"
+        " {name: metrics, port: 9187, protocol: TCP, appProtocol: http}]\n"
+    )
+    slices = _pack_to(tmp_path / "slices.yaml", "10.0.0.1\n10.0.0.2\n", capsys)
+    status, out, _ = run(["diff", str(endpoints), str(slices)], capsys)
+    assert status == 1
+    assert out.splitlines() == ["~ endpoint 10.0.0.2 in default/external-db-1: conditions.ready false -> true"]

@@ -10,10 +10,14 @@ from hypothesis import strategies as st
 
 from endpointslice import (
     Endpoint,
+    EndpointAddress,
     EndpointConditions,
     EndpointHints,
     EndpointPort,
+    Endpoints,
     EndpointSlice,
+    EndpointsPort,
+    EndpointSubset,
     ForZone,
     FrozenDict,
     ObjectMeta,
@@ -22,7 +26,7 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
 )
-from endpointslice.diff import Diff, FieldChange, diff
+from endpointslice.diff import Diff, FieldChange, diff, diff_views, endpoints_view
 from endpointslice.packing import endpoint_identity, pack
 from endpointslice.reconcile import reconcile
 
@@ -156,3 +160,64 @@ def test_law_diff_counts_match_the_plan(first: list[Endpoint], second: list[Endp
     had = {endpoint_identity(e) for e in first}
     assert {endpoint_identity(e.endpoint) for e in d.added} == wanted - had
     assert {endpoint_identity(e.endpoint) for e in d.removed} == had - wanted
+
+
+# ---------------------------------------------------------------------------
+# Endpoints and slice views of one Service
+
+
+def endpoints_object(not_ready: str = "10.0.0.3") -> Endpoints:
+    def address(i: int) -> EndpointAddress:
+        return EndpointAddress(
+            ip=f"10.0.0.{i}",
+            node_name="",
+            target_ref=ObjectReference(kind="Pod", namespace="ns", name=f"p{i}", resource_version="7"),
+        )
+
+    ready = [address(i) for i in (1, 2, 3) if f"10.0.0.{i}" != not_ready]
+    return Endpoints(
+        metadata=ObjectMeta(name="web", namespace="ns"),
+        subsets=(
+            EndpointSubset(
+                addresses=tuple(ready),
+                not_ready_addresses=(address(int(not_ready.rsplit(".", 1)[1])),),
+                ports=(EndpointsPort(name="http", port=80, protocol="TCP"),),
+            ),
+        ),
+    )
+
+
+def controller_slice(not_ready: int = 3) -> EndpointSlice:
+    endpoints = tuple(
+        Endpoint(
+            addresses=(f"10.0.0.{i}",),
+            conditions=EndpointConditions(ready=i != not_ready, serving=i != not_ready, terminating=False),
+            zone="a",
+            target_ref=ObjectReference(kind="Pod", namespace="ns", name=f"p{i}"),
+        )
+        for i in (1, 2, 3)
+    )
+    return evolve(eps("web-abcde", *endpoints), ports=(EndpointPort(name="http", port=80, protocol="TCP"),))
+
+
+def test_endpoints_view_is_one_slice_per_subset_and_family() -> None:
+    (view,) = endpoints_view(endpoints_object())
+    assert view.metadata.name == "web.subsets[0]"
+    assert [(e.addresses[0], e.conditions.ready) for e in view.endpoints or ()] == [
+        ("10.0.0.1", True),
+        ("10.0.0.2", True),
+        ("10.0.0.3", False),
+    ]
+
+
+def test_views_of_the_same_service_agree() -> None:
+    assert not diff_views([endpoints_object()], [controller_slice()])
+
+
+def test_views_report_readiness_differences_only_on_shared_fields() -> None:
+    d = diff_views([endpoints_object(not_ready="10.0.0.2")], [controller_slice(not_ready=3)])
+    assert sorted((c.after.describe(), [str(f) for f in c.fields]) for c in d.changed) == [
+        ("10.0.0.2 (pod ns/p2)", ["conditions.ready false -> true"]),
+        ("10.0.0.3 (pod ns/p3)", ["conditions.ready true -> false"]),
+    ]
+    assert (d.slices_created, d.slices_deleted) == ((), ())
