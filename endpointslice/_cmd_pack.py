@@ -31,6 +31,7 @@ from .packing import (
     MAX_ENDPOINTS_PER_SLICE_LIMIT,
     DesiredState,
     NameStrategy,
+    PackingError,
     canonical_address,
     desired_endpoints,
     desired_from_endpoints,
@@ -169,6 +170,9 @@ def _entries_from_text(text: str, source: str) -> list[Endpoint]:
 
 def _entries_from_list(text: str, source: str) -> list[Endpoint]:
     data = yaml.safe_load(text)
+    if data and all(isinstance(item, str) for item in data):
+        # A YAML list of plain addresses reads like the one-per-line text form.
+        return _entries_from_text("\n".join(data), source)
     out = []
     problems: list[str] = []
     for i, item in enumerate(data):
@@ -183,7 +187,7 @@ def _entries_from_list(text: str, source: str) -> list[Endpoint]:
     return out
 
 
-def _desired(service: Service, path: str, managed_by: str | None) -> tuple[DesiredState, str]:
+def _desired(service: Service, service_path: str, path: str, managed_by: str | None) -> tuple[DesiredState, str]:
     text = _read_text(path)
     source = _source(path)
     shape = _shape(text)
@@ -197,7 +201,10 @@ def _desired(service: Service, path: str, managed_by: str | None) -> tuple[Desir
         others = [o for o in objects if not isinstance(o, (Pod, Node))]
         if others:
             raise _InputError([f"{source}: expected Pods and Nodes, found {_describe(others)}"])
-        desired = desired_endpoints(service, pods, nodes if nodes else None)
+        try:
+            desired = desired_endpoints(service, pods, nodes if nodes else None)
+        except PackingError as exc:
+            raise _InputError([f"{service_path}: {p}" for p in exc.problems]) from None
         return desired, managed_by or CONTROLLER_NAME
     entries = _entries_from_list(text, source) if shape == "entries" else _entries_from_text(text, source)
     if managed_by == CONTROLLER_NAME:
@@ -209,7 +216,10 @@ def _desired(service: Service, path: str, managed_by: str | None) -> tuple[Desir
             f"{PROG}: warning: the Service has a selector, so the EndpointSlice controller also writes slices for it",
             file=sys.stderr,
         )
-    return desired_from_endpoints(service, entries), managed_by or DEFAULT_MANAGED_BY
+    try:
+        return desired_from_endpoints(service, entries), managed_by or DEFAULT_MANAGED_BY
+    except PackingError as exc:
+        raise _InputError([f"{source}: {p}" for p in exc.problems]) from None
 
 
 def _load_existing(paths: Sequence[str]) -> list[EndpointSlice]:
@@ -241,7 +251,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``pack``; 0 on success, 2 on bad input."""
     try:
         service = _load_service(args.service)
-        desired, managed_by = _desired(service, args.endpoints, args.managed_by)
+        desired, managed_by = _desired(service, args.service, args.endpoints, args.managed_by)
         existing = _load_existing(args.existing)
     except _InputError as exc:
         return _fail(exc.lines)

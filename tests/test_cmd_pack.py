@@ -77,6 +77,15 @@ def test_plan_against_existing_slices(tmp_path: Path, capsys: pytest.CaptureFixt
     assert [len(s.endpoints or ()) for s in slices_of(out)] == [4, 3]
 
 
+def test_yaml_list_of_plain_addresses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listed = tmp_path / "addresses.yaml"
+    listed.write_text("- 10.0.0.2\n- 10.0.0.1\n")
+    status, out, _ = run(["pack", str(EXTERNAL / "service.yaml"), str(listed)], capsys)
+    assert status == 0
+    (eps,) = slices_of(out)
+    assert [e.addresses[0] for e in eps.endpoints or ()] == ["10.0.0.1", "10.0.0.2"]
+
+
 def test_json_output_of_slices(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(
         ["pack", str(EXTERNAL / "service.yaml"), str(EXTERNAL / "endpoints.txt"), "-o", "json"], capsys
