@@ -9,7 +9,7 @@ so a valid object costs little more than one pass over its fields.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -303,14 +303,13 @@ def _finalizers(ctx: Context, path: str, finalizers: Sequence[str] | None) -> li
     return errs
 
 
-def _name_errors(kind_rule: str, name: str, *, prefix: bool) -> list[str]:
-    if prefix:
-        name = v.mask_trailing_dash(name)
-    if kind_rule == "subdomain":
-        return v.is_dns1123_subdomain(name)
-    if kind_rule == "label":
-        return v.is_dns1123_label(name)
-    return v.is_dns1035_label(name)
+#: A name rule: the problems with a name, as one of the ``is_*`` checks of `_validators`.
+NameRule = Callable[[str], list[str]]
+
+
+def _name_errors(rule: NameRule, name: str, *, prefix: bool) -> list[str]:
+    # A generateName prefix may end with "-", which the generated suffix follows.
+    return rule(v.mask_trailing_dash(name) if prefix else name)
 
 
 def _namespace(ctx: Context, meta: ObjectMeta) -> str:
@@ -319,7 +318,7 @@ def _namespace(ctx: Context, meta: ObjectMeta) -> str:
     return ctx.default_namespace or ""
 
 
-def _object_meta(ctx: Context, meta: ObjectMeta, name_rule: str) -> list[FieldError]:
+def _object_meta(ctx: Context, meta: ObjectMeta, name_rule: NameRule) -> list[FieldError]:
     errs: list[FieldError] = []
     if meta.generate_name:
         errs += _each(

@@ -103,7 +103,7 @@ def service(ctx: Context, svc: Service, old: Service | None) -> list[FieldError]
     """All errors for a create or update of a Service."""
     d = _defaulted(svc)
     if old is None:
-        errs = _object_meta(ctx, svc.metadata, "label" if ctx.relaxed_service_names else "dns1035")
+        errs = _object_meta(ctx, svc.metadata, v.is_dns1123_label if ctx.relaxed_service_names else v.is_dns1035_label)
         return errs + _service_spec(ctx, svc, d, None)
     od = _defaulted(old)
     errs = _update_common(ctx, svc.metadata, old.metadata)

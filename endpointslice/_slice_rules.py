@@ -51,7 +51,7 @@ _MAX_HINTS = 8
 def endpoint_slice(ctx: Context, es: EndpointSlice, old: EndpointSlice | None) -> list[FieldError]:
     """All errors for a create (``old is None``) or update of an EndpointSlice."""
     if old is None:
-        errs = _object_meta(ctx, es.metadata, "subdomain")
+        errs = _object_meta(ctx, es.metadata, v.is_dns1123_subdomain)
     else:
         errs = _update_common(ctx, es.metadata, old.metadata)
     declared: list[FieldError] = []
@@ -238,7 +238,7 @@ def _hints(ctx: Context, path: str, hints: EndpointHints) -> list[FieldError]:
 def endpoints(ctx: Context, ep: Endpoints, old: Endpoints | None) -> list[FieldError]:
     """All errors for a create or update of a core/v1 Endpoints object."""
     if old is None:
-        errs = _object_meta(ctx, ep.metadata, "subdomain")
+        errs = _object_meta(ctx, ep.metadata, v.is_dns1123_subdomain)
     else:
         errs = _update_common(ctx, ep.metadata, old.metadata)
     subset_errs = _subsets(ctx, ep.subsets or ())
