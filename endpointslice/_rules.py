@@ -16,6 +16,7 @@ import attrs
 
 from . import _validators as v
 from ._frozen import FrozenDict
+from .enums import Protocol
 from .meta import ObjectMeta, OwnerReference
 
 __all__ = ["Context", "ErrorType", "FieldError", "KubeVersion"]
@@ -469,7 +470,7 @@ def _endpoint_ip(path: str, value: str) -> list[FieldError]:
     return _each(path, value, v.ip_special_messages(ip, value))
 
 
-_PROTOCOLS = ("SCTP", "TCP", "UDP")
+_PROTOCOLS = tuple(sorted(p.value for p in Protocol))
 
 
 def _port_number(path: str, number: int) -> list[FieldError]:

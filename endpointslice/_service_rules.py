@@ -30,6 +30,15 @@ from ._rules import (
     _update_common,
     _wire,
 )
+from .enums import (
+    IPFamily,
+    IPFamilyPolicy,
+    Protocol,
+    ServiceAffinity,
+    ServiceExternalTrafficPolicy,
+    ServiceType,
+    TrafficDistribution,
+)
 from .service import Service, ServicePort
 
 __all__ = ["service", "service_warnings"]
@@ -38,12 +47,23 @@ __all__ = ["service", "service_warnings"]
 # ---------------------------------------------------------------------------
 # Service.
 
-_SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
-_AFFINITIES = ("ClientIP", "None")
-_FAMILIES = ("IPv4", "IPv6")
-_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
-_TRAFFIC_POLICIES = ("Cluster", "Local")
-_TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameZone", "PreferSameNode")
+_CLUSTER_IP = ServiceType.CLUSTER_IP.value
+_NODE_PORT = ServiceType.NODE_PORT.value
+_LOAD_BALANCER = ServiceType.LOAD_BALANCER.value
+_EXTERNAL_NAME = ServiceType.EXTERNAL_NAME.value
+_CLIENT_IP = ServiceAffinity.CLIENT_IP.value
+_SINGLE_STACK = IPFamilyPolicy.SINGLE_STACK.value
+_PREFER_CLOSE = TrafficDistribution.PREFER_CLOSE.value
+_CLUSTER = ServiceExternalTrafficPolicy.CLUSTER.value
+_LOCAL = ServiceExternalTrafficPolicy.LOCAL.value
+_TCP = Protocol.TCP.value
+# The apiserver lists supported values sorted, except for trafficDistribution (declaration order).
+_SERVICE_TYPES = tuple(sorted(t.value for t in ServiceType))
+_AFFINITIES = tuple(sorted(a.value for a in ServiceAffinity))
+_FAMILIES = tuple(sorted(f.value for f in IPFamily))
+_FAMILY_POLICIES = tuple(sorted(p.value for p in IPFamilyPolicy))
+_TRAFFIC_POLICIES = tuple(sorted(p.value for p in ServiceExternalTrafficPolicy))
+_TRAFFIC_DISTRIBUTIONS = tuple(t.value for t in TrafficDistribution)
 _TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 _TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 
@@ -65,7 +85,7 @@ class _Svc:
 
 def _defaulted(svc: Service) -> _Svc:
     spec = svc.spec
-    stype = _wire(spec.type) or "ClusterIP"
+    stype = _wire(spec.type) or _CLUSTER_IP
     cluster_ip = spec.cluster_ip or ""
     cluster_ips = tuple(spec.cluster_ips or ())
     if not cluster_ips and cluster_ip:
@@ -77,11 +97,11 @@ def _defaulted(svc: Service) -> _Svc:
         target = p.target_port
         if target is None or target in {0, ""}:
             target = p.port
-        ports.append(_evolve(p, protocol=_wire(p.protocol) or "TCP", target_port=target))
+        ports.append(_evolve(p, protocol=_wire(p.protocol) or _TCP, target_port=target))
     external_ips = tuple(spec.external_ips or ())
     etp = _wire(spec.external_traffic_policy)
-    if not etp and (stype in ("LoadBalancer", "NodePort") or (stype == "ClusterIP" and external_ips)):
-        etp = "Cluster"
+    if not etp and (stype in (_LOAD_BALANCER, _NODE_PORT) or (stype == _CLUSTER_IP and external_ips)):
+        etp = _CLUSTER
     return _Svc(
         stype,
         cluster_ip,
@@ -109,8 +129,8 @@ def service(ctx: Context, svc: Service, old: Service | None) -> list[FieldError]
     errs = _update_common(ctx, svc.metadata, old.metadata)
     errs += _upgrade_downgrade(svc, d, old, od)
     if (
-        d.type == "LoadBalancer"
-        and od.type == "LoadBalancer"
+        d.type == _LOAD_BALANCER
+        and od.type == _LOAD_BALANCER
         and svc.spec.load_balancer_class != old.spec.load_balancer_class
     ):
         errs.append(
@@ -123,12 +143,12 @@ def service(ctx: Context, svc: Service, old: Service | None) -> list[FieldError]
 
 
 def _needs_health_check(svc: Service, d: _Svc) -> bool:
-    return d.type == "LoadBalancer" and d.external_traffic_policy == "Local"
+    return d.type == _LOAD_BALANCER and d.external_traffic_policy == _LOCAL
 
 
 def _upgrade_downgrade(svc: Service, d: _Svc, old: Service, od: _Svc) -> list[FieldError]:
     errs: list[FieldError] = []
-    if "ExternalName" in (d.type, od.type):
+    if _EXTERNAL_NAME in (d.type, od.type):
         return errs
     new_ips, old_ips = list(d.cluster_ips), list(od.cluster_ips)
     policy = _wire(svc.spec.ip_family_policy) if svc.spec.ip_family_policy is not None else None
@@ -144,7 +164,7 @@ def _upgrade_downgrade(svc: Service, d: _Svc, old: Service, od: _Svc) -> list[Fi
                 )
             if old_ips and new_ips and new_ips[0] != old_ips[0]:
                 errs.append(_invalid("spec.clusterIPs[0]", new_ips, "may not change once set", json_value=True))
-            if len(new_ips) == 1 and policy != "SingleStack":
+            if len(new_ips) == 1 and policy != _SINGLE_STACK:
                 errs.append(
                     _invalid(
                         "spec.ipFamilyPolicy",
@@ -170,7 +190,7 @@ def _upgrade_downgrade(svc: Service, d: _Svc, old: Service, od: _Svc) -> list[Fi
             errs.append(_invalid("spec.ipFamilies[0]", new_fam, "primary ipFamily can not be unset", json_value=True))
         if new_fam and new_fam[0] != old_fam[0]:
             errs.append(_invalid("spec.ipFamilies[0]", new_ips, "may not change once set", json_value=True))
-        if len(new_fam) == 1 and policy != "SingleStack":
+        if len(new_fam) == 1 and policy != _SINGLE_STACK:
             errs.append(
                 _invalid(
                     "spec.ipFamilyPolicy",
@@ -199,11 +219,11 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
             )
         )
     headless = _is_headless(d)
-    if not d.ports and not headless and d.type != "ExternalName":
+    if not d.ports and not headless and d.type != _EXTERNAL_NAME:
         errs.append(_required("spec.ports"))
-    if d.type in ("LoadBalancer", "NodePort") and headless:
+    if d.type in (_LOAD_BALANCER, _NODE_PORT) and headless:
         errs.append(_invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {d.type} services"))
-    elif d.type == "ExternalName":
+    elif d.type == _EXTERNAL_NAME:
         if d.cluster_ips:
             errs.append(_forbidden("spec.clusterIPs", "may not be set for ExternalName services"))
         if spec.ip_families:
@@ -223,7 +243,7 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
         errs += _labels(ctx, "spec.selector", spec.selector)
     if d.session_affinity not in _AFFINITIES:
         errs.append(_not_supported("spec.sessionAffinity", d.session_affinity, _AFFINITIES))
-    elif d.session_affinity == "ClientIP":
+    elif d.session_affinity == _CLIENT_IP:
         config = spec.session_affinity_config
         timeout = config.client_ip.timeout_seconds if config and config.client_ip else None
         if timeout is not None and not 0 < timeout <= 86400:
@@ -246,7 +266,7 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
         errs += ip_errs or _endpoint_ip(path, ip)
     if d.type not in _SERVICE_TYPES:
         errs.append(_not_supported("spec.type", d.type, _SERVICE_TYPES))
-    if d.type == "ClusterIP":
+    if d.type == _CLUSTER_IP:
         errs += [
             _forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
             for i, p in enumerate(d.ports)
@@ -267,10 +287,10 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
             errs.append(_duplicate(f"spec.ports[{i}]", _port_key_json(pkey), json_value=True))
         seen_ports.add(pkey)
     errs += _source_ranges(ctx, svc, d, od)
-    if spec.allocate_load_balancer_node_ports is not None and d.type != "LoadBalancer":
+    if spec.allocate_load_balancer_node_ports is not None and d.type != _LOAD_BALANCER:
         errs.append(_forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
     if spec.load_balancer_class is not None:
-        if d.type == "LoadBalancer":
+        if d.type == _LOAD_BALANCER:
             errs += _qualified_name(ctx, "spec.loadBalancerClass", spec.load_balancer_class)
         else:
             errs.append(_forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
@@ -288,7 +308,7 @@ def _source_ranges(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list
     if ranges:
         # Sic: the apiserver names this field with a capital L.
         path = "spec.LoadBalancerSourceRanges"
-        if d.type != "LoadBalancer":
+        if d.type != _LOAD_BALANCER:
             errs.append(_forbidden(path, only_lb))
         old = [r.strip() for r in od.source_ranges] if od is not None else []
         for i, raw in enumerate(ranges):
@@ -300,7 +320,7 @@ def _source_ranges(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list
     if annotation is None:
         return errs
     path = f"metadata.annotations[{_SOURCE_RANGES_ANNOTATION}]"
-    if d.type != "LoadBalancer":
+    if d.type != _LOAD_BALANCER:
         errs.append(_forbidden(path, only_lb))
     if od is None or od.source_range_annotation != annotation:
         text = annotation.strip()
@@ -340,7 +360,7 @@ def _service_port(ctx: Context, path: str, port: ServicePort, require_name: bool
 
 
 def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[FieldError]:
-    if d.type == "ExternalName":
+    if d.type == _EXTERNAL_NAME:
         return []
     spec = svc.spec
     errs: list[FieldError] = []
@@ -411,7 +431,7 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
 def _traffic_policies(svc: Service, d: _Svc) -> list[FieldError]:
     spec = svc.spec
     errs: list[FieldError] = []
-    accessible = d.type in ("LoadBalancer", "NodePort") or (d.type == "ClusterIP" and bool(d.external_ips))
+    accessible = d.type in (_LOAD_BALANCER, _NODE_PORT) or (d.type == _CLUSTER_IP and bool(d.external_ips))
     etp = d.external_traffic_policy
     if not accessible:
         if etp:
@@ -458,7 +478,7 @@ def service_warnings(version: KubeVersion, svc: Service) -> list[str]:
             out += _ip_warning(version, f"spec.clusterIPs[{i}]", ip)
     for i, ip in enumerate(d.external_ips):
         out += _ip_warning(version, f"spec.externalIPs[{i}]", ip)
-    if spec.external_name and d.type != "ExternalName":
+    if spec.external_name and d.type != _EXTERNAL_NAME:
         out.append('spec.externalName is ignored when spec.type is not "ExternalName"')
     if _is_headless(d):
         if spec.load_balancer_ip:
@@ -467,6 +487,6 @@ def service_warnings(version: KubeVersion, svc: Service) -> list[str]:
             out.append("spec.externalIPs is ignored for headless services")
         if d.session_affinity != "None":
             out.append("spec.SessionAffinity is ignored for headless services")
-    if _wire(spec.traffic_distribution) == "PreferClose":
+    if _wire(spec.traffic_distribution) == _PREFER_CLOSE:
         out.append('spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
     return out

@@ -34,6 +34,7 @@ from ._rules import (
 )
 from .discovery import LABEL_MANAGED_BY, Endpoint, EndpointHints, EndpointPort, EndpointSlice
 from .endpoints import EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
+from .enums import AddressType, Protocol
 
 __all__ = ["endpoint_slice", "endpoint_slice_warnings", "endpoints", "endpoints_warnings"]
 
@@ -41,7 +42,11 @@ __all__ = ["endpoint_slice", "endpoint_slice_warnings", "endpoints", "endpoints_
 # ---------------------------------------------------------------------------
 # EndpointSlice.
 
-_ADDRESS_TYPES = ("FQDN", "IPv4", "IPv6")
+_IPV4 = AddressType.IPV4.value
+_IPV6 = AddressType.IPV6.value
+_FQDN = AddressType.FQDN.value
+_TCP = Protocol.TCP.value
+_ADDRESS_TYPES = tuple(sorted(t.value for t in AddressType))
 _MAX_ENDPOINTS = 1000
 _MAX_ADDRESSES = 100
 _MAX_PORTS = 20000
@@ -95,7 +100,7 @@ def _slice_ports(ctx: Context, ports: Sequence[EndpointPort]) -> list[FieldError
         else:
             names.add(name)
         # Only an absent protocol is defaulted; an explicit "" stays and is rejected.
-        protocol = "TCP" if port.protocol is None else _wire(port.protocol)
+        protocol = _TCP if port.protocol is None else _wire(port.protocol)
         if protocol not in _PROTOCOLS:
             errs.append(_not_supported(f"ports[{i}].protocol", protocol, _PROTOCOLS))
         if port.app_protocol is not None:
@@ -150,7 +155,7 @@ def _declared_addresses(endpoints: Sequence[Endpoint]) -> list[FieldError]:
 
 def _fast_ok(address_type: str, address: str) -> bool:
     """A quick accept for the common case: a canonical, ordinary IPv4 address."""
-    if address_type != "IPv4":
+    if address_type != _IPV4:
         return False
     parts = address.split(".")
     if len(parts) != 4:
@@ -200,7 +205,7 @@ def _fqdn_address(ctx: Context, i: int, j: int, address: str) -> list[FieldError
     return []
 
 
-_ADDRESS_CHECKS = {"IPv4": _ipv4_address, "IPv6": _ipv6_address, "FQDN": _fqdn_address}
+_ADDRESS_CHECKS = {_IPV4: _ipv4_address, _IPV6: _ipv6_address, _FQDN: _fqdn_address}
 
 
 def _hints(ctx: Context, path: str, hints: EndpointHints) -> list[FieldError]:
@@ -255,7 +260,7 @@ def endpoints(ctx: Context, ep: Endpoints, old: Endpoints | None) -> list[FieldE
 def _default_subsets(subsets: Sequence[EndpointSubset] | None) -> tuple[EndpointSubset, ...]:
     out = []
     for ss in subsets or ():
-        ports = tuple(_evolve(p, protocol=p.protocol or "TCP") if not p.protocol else p for p in ss.ports or ())
+        ports = tuple(_evolve(p, protocol=_TCP) if not p.protocol else p for p in ss.ports or ())
         out.append(_evolve(ss, ports=ports))
     return tuple(out)
 
@@ -292,7 +297,7 @@ def _endpoints_port(ctx: Context, path: str, port: EndpointsPort, *, require_nam
     elif port.name:
         errs += _dns_label(f"{path}.name", port.name)
     errs += _port_number(f"{path}.port", port.port)
-    protocol = _wire(port.protocol) or "TCP"
+    protocol = _wire(port.protocol) or _TCP
     if protocol not in _PROTOCOLS:
         errs.append(_not_supported(f"{path}.protocol", protocol, _PROTOCOLS))
     if port.app_protocol is not None:
@@ -307,13 +312,13 @@ def _endpoints_port(ctx: Context, path: str, port: EndpointsPort, *, require_nam
 def endpoint_slice_warnings(version: KubeVersion, es: EndpointSlice, old: EndpointSlice | None) -> list[str]:
     """The warnings of a create or update of an EndpointSlice."""
     out: list[str] = []
-    if old is None and _wire(es.address_type) == "FQDN":
+    if old is None and _wire(es.address_type) == _FQDN:
         out.append("spec.addressType: FQDN endpoints are deprecated")
     if es.metadata.label(LABEL_MANAGED_BY) in _CONTROLLERS:
         return out
     if old is not None and _semantic(old.endpoints) == _semantic(es.endpoints):
         return out
-    if _wire(es.address_type) in ("IPv4", "IPv6"):
+    if _wire(es.address_type) in (_IPV4, _IPV6):
         for i, ep in enumerate(es.endpoints or ()):
             for j, address in enumerate(ep.addresses):
                 out += _ip_warning(version, f"endpoints[{i}].addresses[{j}]", address)
