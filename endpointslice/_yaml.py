@@ -40,6 +40,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_VALUE = "tag:yaml.org,2002:value"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
@@ -86,7 +87,9 @@ def _scalar(node: ScalarNode) -> Any:
         return _BOOLS[value.lower()]
     if tag == _FLOAT:
         return _float(value)
-    if tag == _TIMESTAMP:
+    if tag in (_TIMESTAMP, _VALUE, _MERGE):
+        # PyYAML resolves a plain `=` to YAML 1.1's value tag and `<<` to the merge tag; go-yaml,
+        # and so kubectl, reads both as strings wherever `<<` is not a mapping key.
         return value
     # Explicit tags such as !!binary or custom ones are not JSON.
     raise BuildError(f"unsupported YAML tag {tag}", node)
