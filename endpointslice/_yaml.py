@@ -226,13 +226,11 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
-def iter_documents(text: str | bytes) -> Iterator[tuple[Node | None, Any]]:
-    """Yield ``(node, data)`` for each document; ``node`` is ``None`` for an empty document.
+def iter_nodes(text: str | bytes) -> Iterator[Node]:
+    """Yield the node tree of each document, in order.
 
     Raises:
         yaml.YAMLError: The text is not YAML (with a mark where known).
-        BuildError: A document is not JSON-like data.
-        RecursionError: A document is nested too deeply to build.
     """
     loader = Loader(text)
     try:
@@ -240,9 +238,21 @@ def iter_documents(text: str | bytes) -> Iterator[tuple[Node | None, Any]]:
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node said there is one.
                 break
-            yield node, _Builder().build(node)
+            yield node
     finally:
         loader.dispose()
+
+
+def iter_documents(text: str | bytes) -> Iterator[tuple[Node, Any]]:
+    """Yield ``(node, data)`` for each document, in the order of `iter_nodes`.
+
+    Raises:
+        yaml.YAMLError: The text is not YAML (with a mark where known).
+        BuildError: A document is not JSON-like data.
+        RecursionError: A document is nested too deeply to build.
+    """
+    for node in iter_nodes(text):
+        yield node, _Builder().build(node)
 
 
 def locate(node: Node, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int] | None:

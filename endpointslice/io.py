@@ -74,7 +74,8 @@ class Document:
     index: int
     line: int = 1
     column: int = 1
-    _node: Any = attrs.field(default=None, repr=False, eq=False, alias="node")
+    _span: tuple[int, int] | None = attrs.field(default=None, repr=False, eq=False, alias="span")
+    _text: _SourceText | None = attrs.field(default=None, repr=False, eq=False, alias="text")
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -88,23 +89,45 @@ class Document:
         >>> [text[slice(*d.span)] for d in load_documents(text)]
         ['kind: Service\\napiVersion: v1\\n', 'kind: Service\\napiVersion: v1\\n']
         """
-        if self._node is None:
-            return None
-        return (self._node.start_mark.index, self._node.end_mark.index)
+        return self._span
 
     def locate(self, path: Sequence[str | int | tuple[str, str]], *, key: bool = False) -> tuple[int, int]:
         """The 1-based ``(line, column)`` of a field path in the source text.
 
         Falls back to the nearest parent that exists in the text, and to the
-        document's start when the text is not known (JSON or dicts).
+        document's start when the text is not known (objects built from dicts).
 
         >>> doc = load_documents("kind: Service\\napiVersion: v1\\nspec:\\n  ports:\\n  - port: 80\\n")[0]
         >>> doc.locate(("spec", "ports", 0, "port"))
         (5, 11)
         """
-        if self._node is None:
+        node = self._text.node(self.index) if self._text is not None else None
+        if node is None:
             return (self.line, self.column)
-        return _yaml.locate(self._node, tuple(path), key=key) or (self.line, self.column)
+        return _yaml.locate(node, tuple(path), key=key) or (self.line, self.column)
+
+
+class _SourceText:
+    """The text a stream was read from; its node trees are rebuilt only when a position is asked for.
+
+    Keeping every document's node tree would cost many times the text's own
+    size; positions are needed only for the few fields that have problems.
+    """
+
+    __slots__ = ("_nodes", "text")
+
+    def __init__(self, text: str | bytes) -> None:
+        self.text = text
+        self._nodes: list[Any] | None = None
+
+    def node(self, index: int) -> Any:
+        if self._nodes is None:
+            self._nodes = []
+            # JSON is YAML too, so this also gives positions in JSON files; a
+            # position is a courtesy, so text the YAML parser rejects just has none.
+            with contextlib.suppress(yaml.YAMLError, RecursionError, UnicodeDecodeError):
+                self._nodes.extend(_yaml.iter_nodes(self.text))
+        return self._nodes[index] if index < len(self._nodes) else None
 
 
 # ---------------------------------------------------------------------------
@@ -295,71 +318,81 @@ def load_documents(
     keep_other_kinds: bool = False,
 ) -> list[Document]:
     """Like `loads`, but each object comes with its source position (for tools that report locations)."""
-    name = source or "<string>"
+    docs, problems, syntax = _read_documents(text, source or "<string>", ignore_unknown, keep_other_kinds)
+    if syntax:
+        raise YAMLSyntaxError(problems)
+    if problems:
+        raise StructureError(problems)
+    return docs
+
+
+def _read_documents(
+    text: str | bytes, name: str, ignore_unknown: bool, keep_other_kinds: bool
+) -> tuple[list[Document], list[Problem], bool]:
+    """Every document that loads, every problem, and whether the text itself is broken.
+
+    Documents before a syntax error, and the good documents around a bad
+    one, are kept: a tool reading many manifests reports the bad ones and
+    still checks the rest.
+    """
+    source = _SourceText(text)
     if _yaml.looks_like_json(text):
         try:
             data = json.loads(text)
         except ValueError:
             pass  # Flow-style YAML also starts with { or [; let the YAML parser decide.
         except RecursionError:
-            raise YAMLSyntaxError([Problem(source=name, message="document is nested too deeply")]) from None
+            return [], [Problem(source=name, message="document is nested too deeply")], True
         else:
-            return _documents_from_json(text, data, name, ignore_unknown, keep_other_kinds)
+            try:
+                obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+            except StructureError as exc:
+                # Positions cost a second parse, so they are worked out on this error path only.
+                return [], [_place(p, source.node(0), name, 0) for p in exc.problems], False
+            return [Document(object=obj, source=name, index=0, text=source)], [], False
     docs: list[Document] = []
     problems: list[Problem] = []
     try:
         for index, (node, data) in enumerate(_yaml.iter_documents(text)):
-            if node is None or data is None:
+            if data is None:
                 continue  # An empty document, as between two `---` lines.
-            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            start, end = node.start_mark, node.end_mark
             try:
                 obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
             except StructureError as exc:
                 problems.extend(_place(p, node, name, index) for p in exc.problems)
                 continue
-            docs.append(Document(object=obj, source=name, index=index, line=line, column=column, node=node))
+            docs.append(
+                Document(
+                    object=obj,
+                    source=name,
+                    index=index,
+                    line=start.line + 1,
+                    column=start.column + 1,
+                    span=(start.index, end.index),
+                    text=source,
+                )
+            )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        problems.append(
-            Problem(
-                source=name,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-                message=f"invalid YAML: {message}",
-            )
-        )
-        raise YAMLSyntaxError(problems) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problems.append(Problem(source=name, line=line, column=column, message=f"invalid YAML: {message}"))
+        return docs, problems, True
     except yaml.YAMLError as exc:
         problems.append(Problem(source=name, message=f"invalid YAML: {_one_line(str(exc))}"))
-        raise YAMLSyntaxError(problems) from None
+        return docs, problems, True
     except _yaml.BuildError as exc:
         mark = exc.node.start_mark
         problems.append(Problem(source=name, line=mark.line + 1, column=mark.column + 1, message=str(exc)))
-        raise YAMLSyntaxError(problems) from None
+        return docs, problems, True
     except RecursionError:
         problems.append(Problem(source=name, message="document is nested too deeply"))
-        raise YAMLSyntaxError(problems) from None
+        return docs, problems, True
     except UnicodeDecodeError as exc:
         problems.append(Problem(source=name, message=f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
-        raise YAMLSyntaxError(problems) from None
-    if problems:
-        raise StructureError(problems)
-    return docs
-
-
-def _documents_from_json(
-    text: str | bytes, data: Any, name: str, ignore_unknown: bool, keep_other_kinds: bool
-) -> list[Document]:
-    try:
-        obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
-    except StructureError as exc:
-        # JSON is YAML: only now, on the error path, parse again to learn positions.
-        node = None
-        with contextlib.suppress(Exception):  # Positions are a courtesy; the problems stand without them.
-            node = next(_yaml.iter_documents(text))[0]
-        raise StructureError([_place(p, node, name, 0) for p in exc.problems]) from None
-    return [Document(object=obj, source=name, index=0)]
+        return docs, problems, True
+    return docs, problems, False
 
 
 def _place(problem: Problem, node: Any, source: str, index: int) -> Problem:
@@ -476,12 +509,9 @@ def load_paths(
             except LoadError as exc:
                 problems.extend(exc.problems)
                 continue
-        try:
-            docs.extend(
-                load_documents(text, source=name, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
-            )
-        except LoadError as exc:
-            problems.extend(exc.problems)
+        good, bad, _ = _read_documents(text, name, ignore_unknown, keep_other_kinds)
+        docs.extend(good)
+        problems.extend(bad)
     return docs, problems
 
 
