@@ -65,6 +65,7 @@ __all__ = [
     "DesiredState",
     "EndpointGroup",
     "EndpointIdentity",
+    "Fingerprint",
     "NameStrategy",
     "PackingError",
     "PortGroupKey",
@@ -76,6 +77,7 @@ __all__ = [
     "desired_endpoints",
     "desired_from_endpoints",
     "endpoint_changed",
+    "endpoint_fingerprint",
     "endpoint_from_pod",
     "endpoint_identity",
     "endpoint_ports_for_pod",
@@ -126,6 +128,40 @@ _T = TypeVar("_T")
 def _evolve(obj: _T, /, **changes: Any) -> _T:
     """`attrs.evolve` for the models, typed (mypy's attrs plugin does not see the model decorator)."""
     return cast("_T", attrs.evolve(cast("Any", obj), **changes))
+
+
+#: The fields `endpoint_changed` compares, as stored (see `endpoint_fingerprint`).
+Fingerprint = tuple[object, ...]
+
+
+def endpoint_fingerprint(endpoint: Endpoint, /) -> Fingerprint:
+    """The raw values `endpoint_changed` compares, as one tuple.
+
+    Equal fingerprints mean "not changed"; different ones need `endpoint_changed`
+    for the exact answer (it reads unset strings as ``""``, as Go stores them).
+    """
+    c = endpoint.conditions
+    ref = endpoint.target_ref
+    if ref is None:
+        return (endpoint.node_name, endpoint.zone, c.ready, c.serving, c.terminating, None, None, None, None, True)
+    return (
+        endpoint.node_name,
+        endpoint.zone,
+        c.ready,
+        c.serving,
+        c.terminating,
+        ref.uid,
+        ref.kind,
+        ref.api_version,
+        ref.field_path,
+        False,
+    )
+
+
+def _index_group(
+    endpoints: Mapping[EndpointIdentity, Endpoint],
+) -> FrozenDict[EndpointIdentity, tuple[Endpoint, Fingerprint]]:
+    return FrozenDict((k, (e, endpoint_fingerprint(e))) for k, e in endpoints.items())
 
 
 class PackingError(EndpointSliceError, ValueError):
@@ -191,6 +227,10 @@ class EndpointGroup:
     address_type: AddressType
     ports: tuple[EndpointPort, ...]
     endpoints: FrozenDict[EndpointIdentity, Endpoint]
+    #: Each endpoint with its `endpoint_fingerprint`, by identity: the reconciler's index.
+    indexed: FrozenDict[EndpointIdentity, tuple[Endpoint, Fingerprint]] = attrs.field(
+        default=attrs.Factory(lambda self: _index_group(self.endpoints), takes_self=True), eq=False, repr=False
+    )
 
     @property
     def key(self) -> PortGroupKey:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -37,6 +38,7 @@ from .packing import (
     EndpointGroup,
     EndpointIdentity,
     EndpointsInput,
+    Fingerprint,
     NameStrategy,
     PortGroupKey,
     SkippedPod,
@@ -67,6 +69,7 @@ __all__ = [
 ]
 
 _GENERATED_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_HINTS = attrgetter("hints")
 
 
 @attrs.frozen(kw_only=True)
@@ -313,7 +316,7 @@ def _reconcile_group(
     hinted: set[str],
 ) -> tuple[list[EndpointSlice], list[_Update], list[EndpointSlice]]:
     """Reconcile one port group; the names of slices carrying any hint are added to *hinted*."""
-    desired: dict[EndpointIdentity, Endpoint] = dict(group.endpoints)
+    desired: dict[EndpointIdentity, tuple[Endpoint, Fingerprint]] = dict(group.indexed)
     updates: dict[str, _Update] = {}
     unchanged: list[EndpointSlice] = []
     deletes: list[EndpointSlice] = []
@@ -321,50 +324,54 @@ def _reconcile_group(
     # Step 1: walk the existing slices, keeping desired endpoints where they are.
     for eps in existing:
         current = eps.endpoints or ()
-        kept: list[Endpoint] = []
+        kept: list[tuple[Endpoint, Fingerprint]] = []
         changed = False
-        has_hints = False
         keep = kept.append
         for endpoint in current:
-            if endpoint.hints is not None:
-                has_hints = True
-            # endpoint_identity and endpoint_changed, inlined: this loop runs once per existing
-            # endpoint and dominates a large reconcile.
+            # endpoint_identity and endpoint_fingerprint, inlined: this loop runs once per
+            # existing endpoint and dominates a large reconcile.
             addresses = endpoint.addresses
             if len(addresses) > 1:
                 addresses = tuple(sorted(addresses))
             ref = endpoint.target_ref
+            c = endpoint.conditions
             if ref is None:
-                wanted = pop((addresses, endpoint.hostname or "", "", ""), None)
+                pair = pop((addresses, endpoint.hostname or "", "", ""), None)
+                if pair is None:
+                    continue
+                seen: Fingerprint = (
+                    endpoint.node_name,
+                    endpoint.zone,
+                    c.ready,
+                    c.serving,
+                    c.terminating,
+                    None,
+                    None,
+                    None,
+                    None,
+                    True,
+                )
             else:
-                wanted = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
-            if wanted is None:
-                continue
-            keep(wanted)
-            if changed or wanted is endpoint:
-                continue
-            wc = wanted.conditions
-            ec = endpoint.conditions
-            wr = wanted.target_ref
-            if (
-                wanted.node_name != endpoint.node_name
-                or wanted.zone != endpoint.zone
-                or wc.ready != ec.ready
-                or wc.serving != ec.serving
-                or wc.terminating != ec.terminating
-            ):
-                changed = True
-            elif wr is None or ref is None:
-                changed = wr is not ref
-            elif wr is not ref and (
-                wr.uid != ref.uid
-                or wr.kind != ref.kind
-                or wr.api_version != ref.api_version
-                or wr.field_path != ref.field_path
-            ):
-                # Rare: check again with unset strings read as "", as Go stores them.
-                changed = endpoint_changed(wanted, endpoint)
-        if has_hints:
+                pair = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
+                if pair is None:
+                    continue
+                seen = (
+                    endpoint.node_name,
+                    endpoint.zone,
+                    c.ready,
+                    c.serving,
+                    c.terminating,
+                    ref.uid,
+                    ref.kind,
+                    ref.api_version,
+                    ref.field_path,
+                    False,
+                )
+            keep(pair)
+            if not changed and seen != pair[1]:
+                # The raw values differ; endpoint_changed decides, reading unset strings as "".
+                changed = endpoint_changed(pair[0], endpoint)
+        if list(map(_HINTS, current)).count(None) != len(current):
             hinted.add(eps.metadata.name or "")
         labels, labels_changed = slice_labels(
             service, managed_by=managed_by, current=eps.metadata.labels or {}, headless=headless
@@ -372,14 +379,14 @@ def _reconcile_group(
         name = eps.metadata.name or ""
         if changed or len(kept) != len(current):
             if kept:
-                updates[name] = _Update(eps, kept, labels)
+                updates[name] = _Update(eps, [pair[0] for pair in kept], labels)
             else:
                 deletes.append(eps)
         elif labels_changed:
             updates[name] = _Update(eps, list(current), labels)
         else:
             unchanged.append(eps)
-    remaining = list(desired.values())
+    remaining = [pair[0] for pair in desired.values()]
     position = 0
     # Step 2: fill the slices being rewritten anyway, fullest first (ties by name).
     if remaining and updates:
