@@ -258,10 +258,14 @@ def label_values() -> SearchStrategy[str]:
     return st.one_of(st.just(""), _label_names())
 
 
+#: Characters kubectl cannot round-trip through YAML: its reader rejects DEL, the C1 controls and
+#: U+FFFE/U+FFFF, and its printer turns NEL (U+0085) into a line break or a space.
+_NOT_KUBECTL_SAFE = "\x7f\ufffe\uffff" + "".join(map(chr, range(0x80, 0xA0)))
+
+
 def _texts(max_size: int = 12) -> SearchStrategy[str]:
-    # Any Unicode text that UTF-8 can carry, which is what a JSON string can hold, except NEL (U+0085):
-    # kubectl's YAML printer turns it into a line break or a space, so no YAML round trip can keep it.
-    return st.text(st.characters(codec="utf-8", exclude_characters="\x85"), max_size=max_size)
+    # Any text a JSON string can hold (UTF-8, so no lone surrogates) that kubectl can also print and read.
+    return st.text(st.characters(codec="utf-8", exclude_characters=_NOT_KUBECTL_SAFE), max_size=max_size)
 
 
 def _either(any_values: bool) -> Callable[[SearchStrategy[str]], SearchStrategy[str]]:

@@ -1,0 +1,142 @@
+"""kubectl as the oracle for `dumps` over generated models.
+
+``kubectl label --local -f FILE x- -o yaml`` prints kubectl's own rendering of FILE without a
+cluster. `tests/test_emit.py` holds the emitter to kubectl on arbitrary JSON documents; here the
+inputs are our models, of every kind, valid and arbitrary, so the converter's field names,
+``null`` and ``{}`` handling and key order are checked end to end.
+
+Three things kubectl's pass-through does that a server's output never shows are kept out of the
+comparison: it adds ``labels: {}`` to objects without labels (so every object gets a label, and
+none is named ``x``, which the command removes), it strips ``managedFields`` unless asked (so we
+ask), and it drops ``namespace: ""`` (so no object has an empty namespace).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from endpointslice import FrozenDict, strategies
+from endpointslice._goyaml import _go_key_less
+from endpointslice.io import Output, dumps, to_dict
+
+KUBECTL = shutil.which("kubectl")
+
+pytestmark = [
+    pytest.mark.kubectl,
+    pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed; it is the oracle for these tests"),
+]
+
+
+def _kubectl(objects: list[Any], output: str, tmp_path: Path) -> str:
+    source = tmp_path / "objects.yaml"
+    source.write_text(dumps(objects), "utf-8")
+    assert KUBECTL is not None
+    result = subprocess.run(
+        [KUBECTL, "label", "--local", "-f", str(source), "x-", "-o", output, "--show-managed-fields"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _labelled(obj: Any) -> Any:
+    """*obj* with at least one label and none named ``x``."""
+    labels = {k: v for k, v in (obj.metadata.labels or {}).items() if k != "x"}
+    labels["oracle"] = "kubectl"
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=FrozenDict(labels)))
+
+
+def _keys_have_one_order(value: Any) -> bool:
+    """Whether go-yaml's key comparator is consistent on every map in *value*.
+
+    It is cyclic on some keys with digits inside (``a2 < a10 < a1b < a2``); kubectl's order for
+    those changes from run to run, so there is no single right answer to compare with.
+    """
+    if isinstance(value, dict):
+        keys = list(value)
+        consistent = all(not (_go_key_less(a, b) and _go_key_less(b, a)) for a, b in itertools.combinations(keys, 2))
+        ordered = sorted(keys)
+        transitive = all(
+            not (_go_key_less(a, b) and _go_key_less(b, c) and _go_key_less(c, a))
+            for a, b, c in itertools.permutations(ordered[:8], 3)
+        )
+        return consistent and transitive and all(_keys_have_one_order(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_keys_have_one_order(v) for v in value)
+    return True
+
+
+def _batch_settings() -> settings:
+    # One kubectl call per example and format; each example is a batch of up to five objects.
+    return settings(
+        max_examples=max(5, settings().max_examples // 5),
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+def _batches(*, any_values: bool) -> st.SearchStrategy[list[Any]]:
+    return st.lists(strategies.kube_objects(any_values=any_values), min_size=1, max_size=5).map(
+        lambda objs: [_labelled(o) for o in objs]
+    )
+
+
+class TestKubectlOracle:
+    """`dumps` prints every model exactly as kubectl prints it."""
+
+    @pytest.mark.parametrize("any_values", [False, True], ids=["valid", "any"])
+    @_batch_settings()
+    @given(data=st.data())
+    def test_yaml_equals_kubectl_byte_for_byte(self, any_values: bool, data: st.DataObject, tmp_path: Path) -> None:
+        """Each object's YAML is kubectl's YAML for it."""
+        objects = data.draw(_batches(any_values=any_values))
+        assume(all(o.metadata.namespace != "" and _keys_have_one_order(to_dict(o)) for o in objects))
+
+        # kubectl 1.32 prints each object with a fresh printer, so without "---" between them.
+        assert _kubectl(objects, "yaml", tmp_path) in ("".join(dumps(o) for o in objects), dumps(objects))
+
+    @pytest.mark.parametrize("any_values", [False, True], ids=["valid", "any"])
+    @_batch_settings()
+    @given(data=st.data())
+    def test_json_equals_kubectl_byte_for_byte(self, any_values: bool, data: st.DataObject, tmp_path: Path) -> None:
+        """Each object's JSON is kubectl's ``-o json`` for it."""
+        objects = data.draw(_batches(any_values=any_values))
+        assume(all(o.metadata.namespace != "" for o in objects))
+
+        assert _kubectl(objects, "json", tmp_path) == "".join(dumps(o, output=Output.JSON) for o in objects)
+
+    def test_kubectl_rerenders_its_input(self, tmp_path: Path) -> None:
+        """kubectl really re-renders: a hand-broken layout does not come back as written."""
+        source = tmp_path / "slice.yaml"
+        source.write_text(
+            "kind: EndpointSlice\napiVersion: discovery.k8s.io/v1\naddressType: IPv4\n"
+            "metadata: {name: a, labels: {k: v}}\nendpoints: []\nports: []\n",
+            "utf-8",
+        )
+        assert KUBECTL is not None
+
+        printed = subprocess.run(
+            [KUBECTL, "label", "--local", "-f", str(source), "x-", "-o", "yaml"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+
+        assert printed == (
+            "addressType: IPv4\napiVersion: discovery.k8s.io/v1\nendpoints: []\nkind: EndpointSlice\n"
+            "metadata:\n  labels:\n    k: v\n  name: a\nports: []\n"
+        )
