@@ -25,20 +25,39 @@ for round-trip tests and to exercise validation.
 
 from __future__ import annotations
 
-import datetime
-import enum
-import ipaddress
-import string
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Literal, TypeVar, cast
+# The hook comes before the imports on purpose. When this module is imported before Hypothesis,
+# importing Hypothesis runs its entry points, which load this very module while it is still
+# half-initialised and call the hook. The hook then only notes the request, and the module
+# registers its strategies at its end, once they exist.
+_HOOK = {"called_early": False, "loaded": False}
 
-import attrs
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
-from hypothesis.strategies import SearchStrategy
 
-from ._frozen import FrozenDict
-from .discovery import (
+def _hypothesis_setup_hook() -> None:
+    """Register a strategy for every model, so that ``st.from_type`` generates valid objects.
+
+    Hypothesis calls this through the ``hypothesis`` entry point declared in
+    the package metadata, when Hypothesis itself is imported.
+    """
+    if _HOOK["loaded"]:
+        _register()
+    else:
+        _HOOK["called_early"] = True
+
+
+import datetime  # noqa: E402  # See the note on the hook above.
+import enum  # noqa: E402
+import ipaddress  # noqa: E402
+import string  # noqa: E402
+from collections.abc import Callable, Hashable, Sequence  # noqa: E402
+from typing import Any, Literal, TypeVar, cast  # noqa: E402
+
+import attrs  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.errors import InvalidArgument  # noqa: E402
+from hypothesis.strategies import SearchStrategy  # noqa: E402
+
+from ._frozen import FrozenDict  # noqa: E402
+from .discovery import (  # noqa: E402
     LABEL_MANAGED_BY,
     LABEL_SERVICE_NAME,
     Endpoint,
@@ -50,8 +69,8 @@ from .discovery import (
     ForNode,
     ForZone,
 )
-from .endpoints import EndpointAddress, Endpoints, EndpointsList, EndpointsPort, EndpointSubset
-from .enums import (
+from .endpoints import EndpointAddress, Endpoints, EndpointsList, EndpointsPort, EndpointSubset  # noqa: E402
+from .enums import (  # noqa: E402
     AddressType,
     ConditionStatus,
     IPFamily,
@@ -64,9 +83,9 @@ from .enums import (
     ServiceType,
     TrafficDistribution,
 )
-from .kinds import KubeList, KubeObject
-from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference
-from .service import (
+from .kinds import KubeList, KubeObject  # noqa: E402
+from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference  # noqa: E402
+from .service import (  # noqa: E402
     ClientIPConfig,
     LoadBalancerIngress,
     LoadBalancerStatus,
@@ -77,7 +96,7 @@ from .service import (
     ServiceStatus,
     SessionAffinityConfig,
 )
-from .workloads import (
+from .workloads import (  # noqa: E402
     Container,
     ContainerPort,
     Node,
@@ -1189,12 +1208,8 @@ def kube_lists(*, max_size: int = 3, any_values: bool = False) -> SearchStrategy
 # Registration with Hypothesis
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register a strategy for every model, so that ``st.from_type`` generates valid objects.
-
-    Hypothesis calls this through the ``hypothesis`` entry point declared in
-    the package metadata, when Hypothesis itself is imported.
-    """
+def _register() -> None:
+    """Register the default strategy of every model with `st.register_type_strategy`."""
     registrations: dict[type[Any], SearchStrategy[Any]] = {
         EndpointSlice: endpoint_slices(),
         EndpointSliceList: endpoint_slice_lists(),
@@ -1226,3 +1241,8 @@ def _hypothesis_setup_hook() -> None:
     }
     for cls, strategy in registrations.items():
         st.register_type_strategy(cls, strategy)
+
+
+_HOOK["loaded"] = True
+if _HOOK["called_early"]:
+    _register()
