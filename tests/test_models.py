@@ -1,0 +1,293 @@
+"""The models: immutable, hashable values that normalise what they are given.
+
+Kubernetes distinguishes absent from false from empty; so do the models, and the
+``effective_*`` properties apply the API's defaults for unset endpoint conditions.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any, TypeVar, cast
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from endpointslice import (
+    AddressType,
+    ConditionStatus,
+    Container,
+    Endpoint,
+    EndpointConditions,
+    EndpointHints,
+    EndpointSlice,
+    ForZone,
+    FrozenDict,
+    IPFamily,
+    ManagedFieldsEntry,
+    Node,
+    NodeCondition,
+    NodeStatus,
+    ObjectMeta,
+    Pod,
+    PodCondition,
+    PodStatus,
+    Protocol,
+    Service,
+    ServicePort,
+    ServiceSpec,
+    ServiceType,
+    strategies,
+)
+from endpointslice.io import from_dict, to_dict
+
+T = TypeVar("T")
+
+
+def _evolve(obj: T, /, **changes: Any) -> T:
+    # mypy's attrs plugin does not see through the model decorator, so type `attrs.evolve` here.
+    return cast("T", attrs.evolve(cast("Any", obj), **changes))
+
+
+def _any(value: object) -> Any:
+    # Lets a test pass what the constructor normalises (a list, a dict, a wire string) past mypy.
+    return value
+
+
+class TestImmutability:
+    """Models and their maps cannot be changed in place; changes make copies."""
+
+    def test_setting_an_attribute_fails(self) -> None:
+        """A frozen model refuses assignment."""
+        obj = EndpointSlice(address_type=AddressType.IPV4)
+
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            cast("Any", obj).address_type = AddressType.IPV6
+
+    @pytest.mark.parametrize(
+        "mutate",
+        [
+            lambda d: d.__setitem__("b", "2"),
+            lambda d: d.__delitem__("a"),
+            lambda d: d.update(b="2"),
+            lambda d: d.pop("a"),
+            lambda d: d.popitem(),
+            lambda d: d.setdefault("b", "2"),
+            lambda d: d.clear(),
+            lambda d: d.__ior__({"b": "2"}),
+        ],
+        ids=["setitem", "delitem", "update", "pop", "popitem", "setdefault", "clear", "ior"],
+    )
+    def test_frozen_dict_refuses_every_mutation(self, mutate: Any) -> None:
+        """Each mutating method raises `TypeError` and leaves the map as it was."""
+        frozen: FrozenDict[str, str] = FrozenDict({"a": "1"})
+
+        with pytest.raises(TypeError, match="FrozenDict is immutable; build a new one instead"):
+            mutate(frozen)
+        assert frozen == {"a": "1"}
+
+    def test_frozen_dict_copies_are_new_maps(self) -> None:
+        """`set` and `delete` return changed copies; the original is untouched."""
+        frozen: FrozenDict[str, str] = FrozenDict({"a": "1"})
+
+        assert frozen.set("b", "2") == {"a": "1", "b": "2"}
+        assert frozen.delete("a") == {}
+        assert frozen.delete("missing") == frozen
+        assert frozen == {"a": "1"}
+        assert FrozenDict.of(None) == {}
+
+    def test_frozen_dict_hash_ignores_insertion_order(self) -> None:
+        """Equal maps hash equally, whatever order their keys were given in."""
+        assert hash(FrozenDict(a="1", b="2")) == hash(FrozenDict(b="2", a="1"))
+
+    def test_frozen_dict_survives_copy_and_pickle(self) -> None:
+        """Copies are the same object; pickling gives back an equal `FrozenDict`."""
+        frozen: FrozenDict[str, str] = FrozenDict({"a": "1"})
+        restored = pickle.loads(pickle.dumps(frozen))  # noqa: S301  # Our own data, just written.
+
+        assert copy.copy(frozen) is frozen
+        assert copy.deepcopy(frozen) is frozen
+        assert type(restored) is FrozenDict
+        assert restored == frozen
+
+
+class TestHashAndEquality:
+    """Models are values: equal when their fields are equal, with equal hashes."""
+
+    @given(strategies.kube_objects(any_values=True))
+    def test_equal_copies_hash_equally(self, obj: Any) -> None:
+        """A model rebuilt from its dict form is equal to it and hashes the same."""
+        rebuilt = from_dict(to_dict(obj))
+
+        assert rebuilt == obj
+        assert hash(rebuilt) == hash(obj)
+        assert len({obj, rebuilt}) == 1
+
+    @given(strategies.endpoint_slices(min_endpoints=1))
+    def test_changing_a_field_changes_equality(self, slice_: EndpointSlice) -> None:
+        """Evolving one field gives an unequal copy and leaves the original alone."""
+        assert slice_.endpoints is not None
+        changed = _evolve(slice_, endpoints=slice_.endpoints[1:])
+
+        assert changed != slice_
+        assert slice_.endpoints is not None
+        assert len(changed.endpoints or ()) == len(slice_.endpoints) - 1
+
+    def test_models_of_different_classes_are_unequal(self) -> None:
+        """Two models with the same field values but different classes differ."""
+        assert cast("Any", Pod()) != Node()
+
+
+class TestEvolve:
+    """`attrs.evolve` makes changed copies, normalised like the constructor's input."""
+
+    def test_evolve_without_changes_is_equal(self) -> None:
+        """No change, equal copy."""
+        obj = Service(metadata=ObjectMeta(name="web"))
+
+        assert _evolve(obj) == obj
+
+    def test_evolve_normalises_its_changes(self) -> None:
+        """A list given to evolve becomes a tuple; a wire string an enum member."""
+        obj = EndpointSlice(address_type=AddressType.IPV4)
+
+        changed = _evolve(obj, address_type="IPv6", endpoints=[Endpoint(addresses=_any(["2001:db8::1"]))])
+
+        assert changed.address_type is AddressType.IPV6
+        assert changed.endpoints == (Endpoint(addresses=("2001:db8::1",)),)
+
+    def test_evolve_checks_types(self) -> None:
+        """A wrong type in evolve is refused as in the constructor."""
+        from endpointslice import ModelTypeError
+
+        with pytest.raises(ModelTypeError, match=r"^ServicePort.port: expected integer, got '80'$"):
+            _evolve(ServicePort(port=80), port="80")
+
+
+class TestNormalisation:
+    """Constructors accept JSON-ish input and store immutable, typed values."""
+
+    def test_lists_become_tuples(self) -> None:
+        """Every sequence field holds a tuple."""
+        obj = Endpoint(addresses=_any(["192.0.2.1"]), hints=EndpointHints(for_zones=_any([ForZone(name="a")])))
+
+        assert obj.addresses == ("192.0.2.1",)
+        assert obj.hints is not None
+        assert obj.hints.for_zones == (ForZone(name="a"),)
+
+    def test_dicts_become_frozen_dicts(self) -> None:
+        """Maps become `FrozenDict`, so the model is hashable."""
+        meta = ObjectMeta(labels=_any({"app": "web"}), annotations=_any({"note": "x"}))
+
+        assert type(meta.labels) is FrozenDict
+        assert type(meta.annotations) is FrozenDict
+        assert hash(meta) == hash(ObjectMeta(labels=FrozenDict(app="web"), annotations=FrozenDict(note="x")))
+
+    @pytest.mark.parametrize(
+        ("build", "expected"),
+        [
+            (lambda: EndpointSlice(address_type="IPv4").address_type, AddressType.IPV4),
+            (lambda: ServicePort(port=1, protocol="UDP").protocol, Protocol.UDP),
+            (lambda: ServiceSpec(type="NodePort").type, ServiceType.NODE_PORT),
+            (lambda: ServiceSpec(ip_families=_any(["IPv6", "IPv4"])).ip_families, (IPFamily.IPV6, IPFamily.IPV4)),
+            (lambda: PodCondition(type="Ready", status="True").status, ConditionStatus.TRUE),
+        ],
+        ids=["addressType", "protocol", "type", "ipFamilies", "condition-status"],
+    )
+    def test_wire_strings_become_enum_members(self, build: Any, expected: object) -> None:
+        """Known wire strings, alone or in lists, become the enum member."""
+        assert build() == expected
+
+    def test_unknown_wire_strings_stay_strings(self) -> None:
+        """Unknown values are kept as the strings given, in lists too."""
+        spec = ServiceSpec(type="Magic", ip_families=_any(["IPv4", "IPv5"]))
+
+        assert spec.type == "Magic"
+        assert spec.ip_families == (IPFamily.IPV4, "IPv5")
+
+    def test_opaque_json_is_frozen_deeply(self) -> None:
+        """``fieldsV1`` and the Pod/Node ``extra`` blobs are frozen all the way down."""
+        entry = ManagedFieldsEntry(fields_v1=_any({"f:spec": {"f:ports": [{"k": 1}]}}))
+        container = Container(name="app", extra=FrozenDict(image="nginx", args=("a",)))
+
+        assert entry.fields_v1 == FrozenDict({"f:spec": FrozenDict({"f:ports": (FrozenDict(k=1),)})})
+        assert hash(entry) == hash(ManagedFieldsEntry(fields_v1=entry.fields_v1))
+        assert hash(container)
+
+
+class TestEffectiveConditions:
+    """Unset endpoint conditions read as the API defines: ready and serving, not terminating."""
+
+    @pytest.mark.parametrize(
+        ("conditions", "expected"),
+        [
+            (EndpointConditions(), (True, True, False)),
+            (EndpointConditions(ready=False, serving=False, terminating=True), (False, False, True)),
+            (EndpointConditions(ready=True, serving=True, terminating=False), (True, True, False)),
+            (EndpointConditions(ready=False), (False, True, False)),
+        ],
+        ids=["unset", "all-set-against-default", "all-set-to-default", "not-ready-only"],
+    )
+    def test_effective_values(self, conditions: EndpointConditions, expected: tuple[bool, bool, bool]) -> None:
+        """``effective_ready``, ``effective_serving`` and ``effective_terminating``."""
+        assert (
+            conditions.effective_ready,
+            conditions.effective_serving,
+            conditions.effective_terminating,
+        ) == expected
+
+    def test_unset_and_false_stay_different(self) -> None:
+        """``ready: None`` and ``ready: False`` are different values."""
+        assert EndpointConditions() != EndpointConditions(ready=False)
+
+    @given(st.booleans() | st.none())
+    def test_effective_ready_is_not_false(self, ready: bool | None) -> None:
+        """Only an explicit false makes an endpoint not ready."""
+        assert EndpointConditions(ready=ready).effective_ready is (ready is not False)
+
+
+class TestConvenience:
+    """Small read-only helpers on the models."""
+
+    def test_slice_labels(self) -> None:
+        """``service_name`` and ``managed_by`` read the conventional labels."""
+        slice_ = EndpointSlice(
+            address_type=AddressType.IPV4,
+            metadata=ObjectMeta(
+                labels=FrozenDict(
+                    {
+                        "kubernetes.io/service-name": "web",
+                        "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+                    }
+                )
+            ),
+        )
+
+        assert slice_.service_name == "web"
+        assert slice_.managed_by == "endpointslice-controller.k8s.io"
+        assert EndpointSlice(address_type=AddressType.IPV4).service_name is None
+
+    def test_headless_service(self) -> None:
+        """``clusterIP: None`` marks a headless Service."""
+        assert Service(spec=ServiceSpec(cluster_ip="None")).is_headless
+        assert not Service().is_headless
+
+    def test_readiness_of_pods_and_nodes(self) -> None:
+        """A Pod or Node is ready when its ``Ready`` condition is ``True``."""
+        ready = (PodCondition(type="Ready", status=ConditionStatus.TRUE),)
+        node_ready = (NodeCondition(type="Ready", status="True"),)
+
+        assert PodStatus(conditions=ready).is_ready
+        assert not PodStatus(conditions=(PodCondition(type="Ready", status="Unknown"),)).is_ready
+        assert NodeStatus(conditions=node_ready).is_ready
+        assert not NodeStatus().is_ready
+
+    def test_node_zone_and_sidecar(self) -> None:
+        """A Node's zone label; an init container with ``restartPolicy: Always`` is a sidecar."""
+        node = Node(metadata=ObjectMeta(labels=FrozenDict({"topology.kubernetes.io/zone": "zone-a"})))
+
+        assert node.zone == "zone-a"
+        assert Container(name="proxy", restart_policy="Always").is_sidecar
+        assert not Container(name="app").is_sidecar
