@@ -1,0 +1,140 @@
+"""The public surface: every public module exports exactly what its ``__all__`` lists.
+
+``__all__`` is sorted the way ruff's RUF022 sorts it (constants, then classes, then functions,
+each alphabetically), names only things that exist, and leaves out nothing public that the
+module defines. The package re-exports every model, enum and error.
+"""
+
+from __future__ import annotations
+import __future__
+
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+import types
+
+import pytest
+
+import endpointslice
+
+PUBLIC_MODULES = ["endpointslice"] + sorted(
+    f"endpointslice.{m.name}" for m in pkgutil.iter_modules(endpointslice.__path__) if not m.name.startswith("_")
+)
+
+#: Modules whose every public name the package itself re-exports.
+REEXPORTED = [
+    "endpointslice.discovery",
+    "endpointslice.endpoints",
+    "endpointslice.enums",
+    "endpointslice.errors",
+    "endpointslice.meta",
+    "endpointslice.service",
+    "endpointslice.workloads",
+]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
+def _all(module: types.ModuleType) -> list[str]:
+    names = getattr(module, "__all__", None)
+    assert isinstance(names, list), f"{module.__name__} has no __all__ list"
+    return names
+
+
+@pytest.fixture(name="module", params=PUBLIC_MODULES)
+def _module(request: pytest.FixtureRequest) -> types.ModuleType:
+    return importlib.import_module(str(request.param))
+
+
+class TestAll:
+    """``__all__`` of every public module."""
+
+    def test_the_core_modules_are_checked(self) -> None:
+        """The list of public modules is discovered, and includes the foundation's."""
+        assert {
+            "endpointslice",
+            "endpointslice.io",
+            "endpointslice.errors",
+            "endpointslice.enums",
+            "endpointslice.strategies",
+        } <= set(PUBLIC_MODULES)
+
+    def test_is_sorted_without_duplicates(self, module: types.ModuleType) -> None:
+        """Constants, classes, then functions, each alphabetical; no name twice."""
+        names = _all(module)
+
+        assert names == sorted(set(names), key=_isort_key)
+
+    def test_names_exist(self, module: types.ModuleType) -> None:
+        """Every listed name is an attribute of the module."""
+        assert [n for n in _all(module) if not hasattr(module, n)] == []
+
+    def test_star_import_gives_exactly_all(self, module: types.ModuleType) -> None:
+        """``from module import *`` binds the names of ``__all__`` and nothing else."""
+        namespace: dict[str, object] = {}
+        exec(f"from {module.__name__} import *", namespace)  # noqa: S102  # A fixed module name from the package.
+
+        assert sorted(n for n in namespace if n != "__builtins__") == sorted(_all(module))
+
+    def test_defines_nothing_public_outside_all(self, module: types.ModuleType) -> None:
+        """Public classes and functions defined in the module are all listed."""
+        defined = {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_")
+            and (inspect.isclass(value) or inspect.isfunction(value))
+            and value.__module__ == module.__name__
+        }
+
+        assert sorted(defined - set(_all(module))) == []
+
+    @pytest.mark.parametrize("name", [m for m in PUBLIC_MODULES if "__dir__" in vars(importlib.import_module(m))])
+    def test_dir_is_all_where_dir_is_defined(self, name: str) -> None:
+        """A module that defines ``__dir__`` (the strategies do) shows exactly its public names."""
+        module = importlib.import_module(name)
+
+        assert sorted(dir(module)) == sorted(_all(module))
+
+
+class TestPackage:
+    """``endpointslice`` itself."""
+
+    def test_package_has_no_stray_public_names(self) -> None:
+        """Apart from its submodules, every public name of the package is in ``__all__``."""
+        stray = {
+            name
+            for name, value in vars(endpointslice).items()
+            if not name.startswith("_")
+            and not isinstance(value, (types.ModuleType, __future__._Feature))
+            and name not in endpointslice.__all__
+        }
+
+        assert stray == set()
+
+    @pytest.mark.parametrize("name", REEXPORTED)
+    def test_models_enums_and_errors_are_reexported(self, name: str) -> None:
+        """The package exports every public name of the model, enum and error modules."""
+        module = importlib.import_module(name)
+
+        assert sorted(set(_all(module)) - set(endpointslice.__all__)) == []
+
+    def test_strategies_are_not_exported_by_the_package(self) -> None:
+        """Hypothesis is an optional extra, so the package does not import the strategies."""
+        assert "strategies" not in endpointslice.__all__
+
+    def test_package_imports_without_hypothesis(self) -> None:
+        """Without Hypothesis the package imports, and only the strategies module fails to."""
+        code = (
+            "import sys; sys.modules['hypothesis'] = None\n"
+            "import endpointslice, endpointslice.io\n"
+            "try:\n    import endpointslice.strategies\n"
+            "except ImportError:\n    print('strategies need hypothesis')\n"
+        )
+
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+
+        assert (result.returncode, result.stdout, result.stderr) == (0, "strategies need hypothesis\n", "")
