@@ -15,9 +15,10 @@ and pass the Kubernetes JSON schema, but their strings are arbitrary text
 and their enum fields may hold values no enum knows (``"IPv5"``). Use those
 for round-trip tests and to exercise validation.
 
->>> from hypothesis import given
+>>> from hypothesis import given, settings
 >>> from endpointslice import EndpointSlice
->>> @given(endpoint_slices(max_endpoints=3))
+>>> @settings(max_examples=20, deadline=None)
+... @given(endpoint_slices(max_endpoints=3))
 ... def test_slices_are_small(slice_: EndpointSlice) -> None:
 ...     assert slice_.endpoints is None or len(slice_.endpoints) <= 3
 >>> test_slices_are_small()
@@ -680,9 +681,10 @@ def endpoint_slices(
         max_ports: The most ports.
         any_values: Arbitrary strings and enum values.
 
-    >>> from hypothesis import given, strategies as st
+    >>> from hypothesis import given, settings, strategies as st
     >>> from endpointslice import AddressType
-    >>> @given(endpoint_slices(address_types=st.just(AddressType.IPV6), min_endpoints=1))
+    >>> @settings(max_examples=20, deadline=None)
+    ... @given(endpoint_slices(address_types=st.just(AddressType.IPV6), min_endpoints=1))
     ... def test_ipv6(slice_: EndpointSlice) -> None:
     ...     assert all(":" in a for e in slice_.endpoints or () for a in e.addresses)
     >>> test_ipv6()
