@@ -11,9 +11,13 @@ caller lists itself:
 * `pack` cuts a desired state into slices of at most ``max_endpoints_per_slice``.
 
 The building blocks are public because the reconciler (`endpointslice.reconcile`)
-and the mirroring emulation reuse them: `endpoint_identity`,
-`endpoint_changed`, `new_slice`, `slice_labels`, `owner_reference`,
-`port_group_key`, `canonical_address` and `name_slices`.
+and the mirroring emulation reuse them: `new_slice`, `slice_labels`,
+`owner_reference`, `is_owned_by`. This module also re-exports the endpoint
+identity helpers of `endpointslice.identity` (`endpoint_identity`,
+`endpoint_changed`, `port_group_key`, `canonical_address`, ...), the naming of
+`endpointslice.naming` (`NameStrategy`, `name_slices`) and the hint functions
+of `endpointslice.topology` (`apply_hints`, `hints_mode`, ...), so that one
+import serves the engine's callers.
 
 Example:
     >>> from endpointslice import Endpoint, ObjectMeta, Service, ServicePort, ServiceSpec
@@ -26,10 +30,6 @@ Example:
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import ipaddress
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar, Union, cast
 
@@ -41,17 +41,27 @@ from .discovery import (
     LABEL_SERVICE_NAME,
     Endpoint,
     EndpointConditions,
-    EndpointHints,
     EndpointPort,
     EndpointSlice,
-    ForNode,
-    ForZone,
 )
-from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, Protocol, ServiceType, TrafficDistribution
+from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, ServiceType, TrafficDistribution
 from .errors import EndpointSliceError, Problem
+from .identity import (
+    EndpointIdentity,
+    Fingerprint,
+    PortGroupKey,
+    _protocol,
+    canonical_address,
+    endpoint_changed,
+    endpoint_fingerprint,
+    endpoint_identity,
+    placement_key,
+    port_group_key,
+)
 from .meta import ObjectMeta, ObjectReference, OwnerReference
+from .naming import NameStrategy, generate_name_prefix, name_slices
 from .service import Service, ServicePort
-from .topology import auto_hints, zone_ratios
+from .topology import apply_hints, auto_hints, hints_mode, hints_need_update, wanted_hints, zone_ratios
 from .workloads import Node, Pod
 
 __all__ = [
@@ -112,15 +122,6 @@ DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100
 #: The largest ``--max-endpoints-per-slice`` the controller accepts (and the API's limit).
 MAX_ENDPOINTS_PER_SLICE_LIMIT = 1000
 
-_ANNOTATION_TOPOLOGY_DEPRECATED = "service.kubernetes.io/topology-aware-hints"
-_ANNOTATION_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-
-#: Upstream's endpoint identity: (sorted addresses, hostname or "", targetRef namespace, targetRef name).
-EndpointIdentity = tuple[tuple[str, ...], str, str, str]
-#: A port set, order-insensitive: sorted (name, protocol, port, appProtocol) tuples with API defaults applied.
-PortGroupKey = tuple[tuple[str, str, int, str], ...]
-
 
 _T = TypeVar("_T")
 
@@ -128,34 +129,6 @@ _T = TypeVar("_T")
 def _evolve(obj: _T, /, **changes: Any) -> _T:
     """`attrs.evolve` for the models, typed (mypy's attrs plugin does not see the model decorator)."""
     return cast("_T", attrs.evolve(cast("Any", obj), **changes))
-
-
-#: The fields `endpoint_changed` compares, as stored (see `endpoint_fingerprint`).
-Fingerprint = tuple[object, ...]
-
-
-def endpoint_fingerprint(endpoint: Endpoint, /) -> Fingerprint:
-    """The raw values `endpoint_changed` compares, as one tuple.
-
-    Equal fingerprints mean "not changed"; different ones need `endpoint_changed`
-    for the exact answer (it reads unset strings as ``""``, as Go stores them).
-    """
-    c = endpoint.conditions
-    ref = endpoint.target_ref
-    if ref is None:
-        return (endpoint.node_name, endpoint.zone, c.ready, c.serving, c.terminating, None, None, None, None, True)
-    return (
-        endpoint.node_name,
-        endpoint.zone,
-        c.ready,
-        c.serving,
-        c.terminating,
-        ref.uid,
-        ref.kind,
-        ref.api_version,
-        ref.field_path,
-        False,
-    )
 
 
 def _index_group(
@@ -174,21 +147,6 @@ class PackingError(EndpointSliceError, ValueError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class NameStrategy(enum.Enum):
-    """How new slices are named.
-
-    * ``GENERATE``: ``metadata.generateName: <service>-``, as the controller
-      does; the API server appends five random characters.
-    * ``ORDINAL``: ``<service>-<n>``, the smallest ``n >= 1`` not in use.
-    * ``HASH``: ``<service>-<10 hex digits>``, a stable hash of the slice's
-      address type, ports and endpoint identities at creation.
-    """
-
-    GENERATE = "generate"
-    ORDINAL = "ordinal"
-    HASH = "hash"
 
 
 @attrs.frozen(kw_only=True)
@@ -272,53 +230,6 @@ class DesiredState:
 # Addresses
 
 
-def _ipv4_sloppy(text: str) -> str | None:
-    parts = text.split(".")
-    if len(parts) != 4:
-        return None
-    out = []
-    for part in parts:
-        if not part or not part.isascii() or not part.isdigit() or len(part) > 3:
-            return None
-        value = int(part)
-        if value > 255:
-            return None
-        out.append(str(value))
-    return ".".join(out)
-
-
-def canonical_address(text: str, /) -> tuple[str, AddressType] | None:
-    """Parse an IP leniently and print it as Go does, with its family.
-
-    IPv4 octets may have leading zeros (``010.001.002.003`` is ``10.1.2.3``);
-    IPv6 is printed lower-case and compressed; an IPv4-mapped IPv6 address
-    counts as IPv4 and is printed dotted. Returns ``None`` when *text* is not
-    an IP address.
-
-    >>> canonical_address("010.001.002.003")
-    ('10.1.2.3', <AddressType.IPV4: 'IPv4'>)
-    >>> canonical_address("1234::5678:0000:0000:9ABC:def0")
-    ('1234::5678:0:0:9abc:def0', <AddressType.IPV6: 'IPv6'>)
-    >>> canonical_address("::ffff:192.0.2.1")
-    ('192.0.2.1', <AddressType.IPV4: 'IPv4'>)
-    >>> canonical_address("example.com") is None
-    True
-    """
-    if ":" not in text:
-        v4 = _ipv4_sloppy(text)
-        return None if v4 is None else (v4, AddressType.IPV4)
-    if "%" in text:
-        return None
-    try:
-        v6 = ipaddress.IPv6Address(text)
-    except ValueError:
-        return None
-    mapped = v6.ipv4_mapped
-    if mapped is not None:
-        return (str(mapped), AddressType.IPV4)
-    return (v6.compressed, AddressType.IPV6)
-
-
 # ---------------------------------------------------------------------------
 # Service properties
 
@@ -363,11 +274,6 @@ def address_types_for_service(service: Service, /) -> tuple[AddressType, ...]:
 
 # ---------------------------------------------------------------------------
 # Pods -> endpoints
-
-
-def _protocol(value: Protocol | str | None) -> Protocol | str:
-    # The API server defaults an unset protocol to TCP on Services and containers.
-    return Protocol.TCP if value is None else value
 
 
 def find_port(pod: Pod, service_port: ServicePort, /) -> int | None:
@@ -482,100 +388,6 @@ def _selects(service: Service, pod: Pod) -> bool:
 
 # ---------------------------------------------------------------------------
 # Identity and comparison
-
-
-def endpoint_identity(endpoint: Endpoint, /) -> EndpointIdentity:
-    """Upstream's identity of an endpoint: what makes two endpoints "the same".
-
-    It is the sorted addresses, the hostname (unset counts as ``""``) and the
-    namespace and name of ``targetRef``. Conditions, node, zone and hints are
-    not part of it, so changing them updates an endpoint in place; a Pod that
-    reuses another Pod's IP is a different endpoint.
-
-    >>> endpoint_identity(Endpoint(addresses=["10.0.0.2", "10.0.0.1"], hostname="a"))
-    (('10.0.0.1', '10.0.0.2'), 'a', '', '')
-    """
-    addresses = endpoint.addresses
-    if len(addresses) > 1:
-        addresses = tuple(sorted(addresses))
-    ref = endpoint.target_ref
-    if ref is None:
-        return (addresses, endpoint.hostname or "", "", "")
-    return (addresses, endpoint.hostname or "", ref.namespace or "", ref.name or "")
-
-
-def _ref_changed(a: ObjectReference | None, b: ObjectReference | None) -> bool:
-    if a is None or b is None:
-        return a is not b
-    if a is b:
-        return False
-    # The Go fields are plain strings: unset and "" are the same value.
-    return (a.kind or "", a.namespace or "", a.name or "", a.uid or "", a.api_version or "", a.field_path or "") != (
-        b.kind or "",
-        b.namespace or "",
-        b.name or "",
-        b.uid or "",
-        b.api_version or "",
-        b.field_path or "",
-    )
-
-
-def endpoint_changed(desired: Endpoint, existing: Endpoint, /) -> bool:
-    """Whether two endpoints of the same identity differ enough to rewrite a slice.
-
-    Upstream compares ``nodeName``, ``zone``, the three conditions (unset is
-    different from false) and ``targetRef`` ignoring ``resourceVersion``.
-    Hints are not compared here; they are reconciled separately.
-    """
-    if desired is existing:
-        return False
-    if desired.node_name != existing.node_name or desired.zone != existing.zone:
-        return True
-    if desired.conditions != existing.conditions:
-        return True
-    return _ref_changed(desired.target_ref, existing.target_ref)
-
-
-def placement_key(endpoint: Endpoint, /) -> tuple[str, str, tuple[tuple[int, int], ...], str]:
-    """The order in which new endpoints are placed into slices (upstream picks at random).
-
-    By target Pod namespace and name, then by addresses in numeric order
-    (IPv4 before IPv6), then hostname. Invalid addresses sort last.
-    """
-    ref = endpoint.target_ref
-    numeric: list[tuple[int, int]] = []
-    for address in endpoint.addresses:
-        try:
-            ip = ipaddress.ip_address(address)
-            numeric.append((ip.version, int(ip)))
-        except ValueError:
-            numeric.append((99, 0))
-    return (
-        (ref.namespace or "") if ref else "",
-        (ref.name or "") if ref else "",
-        tuple(numeric),
-        endpoint.hostname or "",
-    )
-
-
-def port_group_key(ports: Iterable[EndpointPort] | None, /) -> PortGroupKey:
-    """The order-insensitive key of a port set; ``None`` and ``()`` are the same.
-
-    Unset names count as ``""`` and unset protocols as TCP, as the API server
-    defaults them.
-    """
-    items = []
-    for p in ports or ():
-        protocol = _protocol(p.protocol)
-        items.append(
-            (
-                p.name or "",
-                protocol.value if isinstance(protocol, Protocol) else protocol,
-                p.port if p.port is not None else 0,
-                p.app_protocol or "",
-            )
-        )
-    return tuple(sorted(items))
 
 
 # ---------------------------------------------------------------------------
@@ -807,15 +619,6 @@ def is_owned_by(eps: EndpointSlice, service: Service, /) -> bool:
     return any(r.uid == service.metadata.uid and r.kind == "Service" and r.api_version == "v1" for r in refs)
 
 
-def generate_name_prefix(service_name: str, /) -> str:
-    """``<name>-``, or ``<name>`` when the dash would not be a valid DNS-subdomain prefix."""
-    prefix = service_name + "-"
-    # Prefix validation accepts a trailing dash: check the name as if it continued.
-    if len(prefix) > 253 or not _DNS_SUBDOMAIN.match(prefix + "a"):
-        return service_name
-    return prefix
-
-
 def new_slice(
     service: Service,
     address_type: AddressType,
@@ -846,155 +649,8 @@ def new_slice(
     )
 
 
-def _hash_name(service_name: str, eps: EndpointSlice, salt: int) -> str:
-    digest = hashlib.sha256()
-    at = eps.address_type
-    digest.update(
-        f"{eps.metadata.namespace}\0{service_name}\0{at.value if isinstance(at, AddressType) else at}\0".encode()
-    )
-    digest.update(repr(port_group_key(eps.ports)).encode())
-    for identity in sorted(endpoint_identity(e) for e in eps.endpoints or ()):
-        digest.update(repr(identity).encode())
-    digest.update(str(salt).encode())
-    return digest.hexdigest()[:10]
-
-
-def _with_suffix(service_name: str, suffix: str) -> str:
-    return f"{service_name[: 63 - len(suffix) - 1]}-{suffix}"
-
-
-def name_slices(
-    slices: Sequence[EndpointSlice],
-    strategy: NameStrategy,
-    /,
-    *,
-    service_name: str,
-    taken: Iterable[str] = (),
-) -> tuple[EndpointSlice, ...]:
-    """Name new slices by *strategy*; slices that already have a name keep it.
-
-    Args:
-        slices: New slices (with ``generateName``).
-        strategy: `NameStrategy`; ``GENERATE`` returns *slices* unchanged.
-        service_name: The Service name, the names' base.
-        taken: Names already in use (existing slices), never reused.
-
-    Returns:
-        The slices; with ``ORDINAL`` or ``HASH`` each has ``metadata.name``
-        and no ``generateName``.
-    """
-    if strategy is NameStrategy.GENERATE:
-        return tuple(slices)
-    used = set(taken)
-    used.update(s.metadata.name for s in slices if s.metadata.name)
-    out = []
-    ordinal = 0
-    for eps in slices:
-        if eps.metadata.name:
-            out.append(eps)
-            continue
-        if strategy is NameStrategy.ORDINAL:
-            while True:
-                ordinal += 1
-                name = _with_suffix(service_name, str(ordinal))
-                if name not in used:
-                    break
-        else:
-            salt = 0
-            while True:
-                name = _with_suffix(service_name, _hash_name(service_name, eps, salt))
-                if name not in used:
-                    break
-                salt += 1
-        used.add(name)
-        out.append(_evolve(eps, metadata=_evolve(eps.metadata, name=name, generate_name=None)))
-    return tuple(out)
-
-
 # ---------------------------------------------------------------------------
 # Topology hints
-
-
-def hints_mode(service: Service, /) -> TrafficDistribution | str | None:
-    """How the controller treats hints for *service*.
-
-    Returns:
-        ``"Auto"`` when the topology annotation enables the "Auto" algorithm
-        (the deprecated ``topology-aware-hints`` key wins over ``topology-mode``);
-        else the `TrafficDistribution` when ``spec.trafficDistribution`` is one
-        the controller honours; else ``None`` (hints are removed).
-    """
-    annotations: Mapping[str, str] = service.metadata.annotations or {}
-    value = annotations.get(_ANNOTATION_TOPOLOGY_DEPRECATED, annotations.get(_ANNOTATION_TOPOLOGY_MODE))
-    if value in ("Auto", "auto"):
-        return "Auto"
-    td = service.spec.traffic_distribution
-    return td if isinstance(td, TrafficDistribution) else None
-
-
-def wanted_hints(endpoint: Endpoint, mode: TrafficDistribution, /) -> EndpointHints | None:
-    """The hints a ready endpoint should carry under *mode*: its zone, and its node for PreferSameNode."""
-    for_zones = (ForZone(name=endpoint.zone),) if endpoint.zone is not None else None
-    for_nodes = (
-        (ForNode(name=endpoint.node_name),)
-        if endpoint.node_name is not None and mode is TrafficDistribution.PREFER_SAME_NODE
-        else None
-    )
-    if for_zones is None and for_nodes is None:
-        return None
-    return EndpointHints(for_zones=for_zones, for_nodes=for_nodes)
-
-
-def _hints_need_update(eps: EndpointSlice, mode: TrafficDistribution | None) -> bool:
-    for endpoint in eps.endpoints or ():
-        hints = endpoint.hints
-        if mode is None:
-            if hints is not None:
-                return True
-            continue
-        if endpoint.conditions.ready is not True:
-            continue
-        zones = hints.for_zones if hints is not None else None
-        nodes = hints.for_nodes if hints is not None else None
-        if endpoint.zone is not None:
-            if not zones or len(zones) != 1 or zones[0].name != endpoint.zone:
-                return True
-        elif zones:
-            return True
-        if endpoint.node_name is not None and mode is TrafficDistribution.PREFER_SAME_NODE:
-            if not nodes or len(nodes) != 1 or nodes[0].name != endpoint.node_name:
-                return True
-        elif nodes:
-            return True
-    return False
-
-
-def apply_hints(eps: EndpointSlice, mode: TrafficDistribution | None, /) -> EndpointSlice:
-    """Give a slice being written the hints *mode* wants.
-
-    With a traffic distribution, each ready endpoint gets `wanted_hints` and
-    not-ready endpoints keep theirs; with ``None`` every hint is removed.
-    """
-    changed = False
-    out = []
-    for endpoint in eps.endpoints or ():
-        if mode is None:
-            hints = None
-        elif endpoint.conditions.ready is not True:
-            hints = endpoint.hints
-        else:
-            hints = wanted_hints(endpoint, mode)
-        if hints != endpoint.hints:
-            out.append(_evolve(endpoint, hints=hints))
-            changed = True
-        else:
-            out.append(endpoint)
-    return _evolve(eps, endpoints=tuple(out)) if changed else eps
-
-
-def hints_need_update(eps: EndpointSlice, mode: TrafficDistribution | None, /) -> bool:
-    """Whether an otherwise unchanged slice must be rewritten for its hints under *mode*."""
-    return _hints_need_update(eps, mode)
 
 
 # ---------------------------------------------------------------------------

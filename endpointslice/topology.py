@@ -1,6 +1,10 @@
-"""Topology Aware Hints ("Auto" mode): zone hints proportional to each zone's allocatable CPU.
+"""Topology hints: ``spec.trafficDistribution``, and the annotation's "Auto" mode.
 
-With the Service annotation ``service.kubernetes.io/topology-mode: Auto`` (or
+With ``trafficDistribution`` ``PreferClose``/``PreferSameZone`` every ready
+endpoint is hinted for its own zone (``PreferSameNode`` adds its node); with
+neither it nor the annotation, hints are removed (`hints_mode`, `apply_hints`).
+
+In "Auto" mode, with the Service annotation ``service.kubernetes.io/topology-mode: Auto`` (or
 the deprecated ``service.kubernetes.io/topology-aware-hints``) the
 EndpointSlice controller gives every ready endpoint a zone hint, moving some
 hints to other zones so that each zone receives endpoints in proportion to
@@ -29,16 +33,21 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from ._frozen import FrozenDict
-from .discovery import Endpoint, EndpointHints, EndpointSlice, ForZone
-from .enums import ConditionStatus
+from .discovery import Endpoint, EndpointHints, EndpointSlice, ForNode, ForZone
+from .enums import ConditionStatus, TrafficDistribution
+from .service import Service
 from .workloads import Node
 
 __all__ = [
     "OVERLOAD_THRESHOLD",
     "Allocation",
     "allocations",
+    "apply_hints",
     "auto_hints",
     "cpu_millis",
+    "hints_mode",
+    "hints_need_update",
+    "wanted_hints",
     "zone_ratios",
 ]
 
@@ -161,6 +170,102 @@ def allocations(ratios: Mapping[str, float] | None, endpoints: int, /) -> dict[s
             )
     spare = endpoints - sum(m for m, _ in found.values())
     return {zone: Allocation(minimum=m, maximum=m + spare, desired=d) for zone, (m, d) in found.items()}
+
+
+# ---------------------------------------------------------------------------
+# trafficDistribution hints
+
+
+_ANNOTATION_TOPOLOGY_DEPRECATED = "service.kubernetes.io/topology-aware-hints"
+
+
+_ANNOTATION_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
+
+
+def hints_mode(service: Service, /) -> TrafficDistribution | str | None:
+    """How the controller treats hints for *service*.
+
+    Returns:
+        ``"Auto"`` when the topology annotation enables the "Auto" algorithm
+        (the deprecated ``topology-aware-hints`` key wins over ``topology-mode``);
+        else the `TrafficDistribution` when ``spec.trafficDistribution`` is one
+        the controller honours; else ``None`` (hints are removed).
+    """
+    annotations: Mapping[str, str] = service.metadata.annotations or {}
+    value = annotations.get(_ANNOTATION_TOPOLOGY_DEPRECATED, annotations.get(_ANNOTATION_TOPOLOGY_MODE))
+    if value in ("Auto", "auto"):
+        return "Auto"
+    td = service.spec.traffic_distribution
+    return td if isinstance(td, TrafficDistribution) else None
+
+
+def wanted_hints(endpoint: Endpoint, mode: TrafficDistribution, /) -> EndpointHints | None:
+    """The hints a ready endpoint should carry under *mode*: its zone, and its node for PreferSameNode."""
+    for_zones = (ForZone(name=endpoint.zone),) if endpoint.zone is not None else None
+    for_nodes = (
+        (ForNode(name=endpoint.node_name),)
+        if endpoint.node_name is not None and mode is TrafficDistribution.PREFER_SAME_NODE
+        else None
+    )
+    if for_zones is None and for_nodes is None:
+        return None
+    return EndpointHints(for_zones=for_zones, for_nodes=for_nodes)
+
+
+def _hints_need_update(eps: EndpointSlice, mode: TrafficDistribution | None) -> bool:
+    for endpoint in eps.endpoints or ():
+        hints = endpoint.hints
+        if mode is None:
+            if hints is not None:
+                return True
+            continue
+        if endpoint.conditions.ready is not True:
+            continue
+        zones = hints.for_zones if hints is not None else None
+        nodes = hints.for_nodes if hints is not None else None
+        if endpoint.zone is not None:
+            if not zones or len(zones) != 1 or zones[0].name != endpoint.zone:
+                return True
+        elif zones:
+            return True
+        if endpoint.node_name is not None and mode is TrafficDistribution.PREFER_SAME_NODE:
+            if not nodes or len(nodes) != 1 or nodes[0].name != endpoint.node_name:
+                return True
+        elif nodes:
+            return True
+    return False
+
+
+def apply_hints(eps: EndpointSlice, mode: TrafficDistribution | None, /) -> EndpointSlice:
+    """Give a slice being written the hints *mode* wants.
+
+    With a traffic distribution, each ready endpoint gets `wanted_hints` and
+    not-ready endpoints keep theirs; with ``None`` every hint is removed.
+    """
+    changed = False
+    out = []
+    for endpoint in eps.endpoints or ():
+        if mode is None:
+            hints = None
+        elif endpoint.conditions.ready is not True:
+            hints = endpoint.hints
+        else:
+            hints = wanted_hints(endpoint, mode)
+        if hints != endpoint.hints:
+            out.append(attrs.evolve(endpoint, hints=hints))
+            changed = True
+        else:
+            out.append(endpoint)
+    return attrs.evolve(eps, endpoints=tuple(out)) if changed else eps
+
+
+def hints_need_update(eps: EndpointSlice, mode: TrafficDistribution | None, /) -> bool:
+    """Whether an otherwise unchanged slice must be rewritten for its hints under *mode*."""
+    return _hints_need_update(eps, mode)
+
+
+# ---------------------------------------------------------------------------
+# "Auto" hints
 
 
 def _ready(endpoint: Endpoint) -> bool:
