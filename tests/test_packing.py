@@ -43,22 +43,17 @@ from endpointslice.packing import (
     NameStrategy,
     PackingError,
     address_types_for_service,
-    canonical_address,
     controller_manages,
     desired_endpoints,
     desired_from_endpoints,
-    endpoint_changed,
     endpoint_from_pod,
     endpoint_identity,
     endpoint_ports_for_pod,
     find_port,
-    generate_name_prefix,
     is_owned_by,
-    name_slices,
     new_slice,
     owner_reference,
     pack,
-    port_group_key,
     slice_labels,
 )
 
@@ -166,31 +161,6 @@ def expected_endpoint(
         hostname=hostname,
         target_ref=ObjectReference(kind="Pod", namespace=NS, name=name, uid="uid-1"),
     )
-
-
-# ---------------------------------------------------------------------------
-# Addresses
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1.2.3.4", ("1.2.3.4", AddressType.IPV4)),
-        ("010.001.002.003", ("10.1.2.3", AddressType.IPV4)),
-        ("1234::5678:0000:0000:9abc:def0", ("1234::5678:0:0:9abc:def0", AddressType.IPV6)),
-        ("2001:DB8:0:0:0:0:0:1", ("2001:db8::1", AddressType.IPV6)),
-        ("1:0:2:3:4:5:6:7", ("1:0:2:3:4:5:6:7", AddressType.IPV6)),
-        ("::ffff:10.0.0.1", ("10.0.0.1", AddressType.IPV4)),
-        ("1.2.3.256", None),
-        ("1.2.3", None),
-        ("fe80::1%eth0", None),
-        ("10.0.0.0/8", None),
-        ("example.com", None),
-        ("", None),
-    ],
-)
-def test_canonical_address(text: str, expected: tuple[str, AddressType] | None) -> None:
-    assert canonical_address(text) == expected
 
 
 # ---------------------------------------------------------------------------
@@ -410,48 +380,6 @@ def test_headless_service_without_ports_gives_no_ports() -> None:
     assert endpoint_ports_for_pod(service(cluster_ip="None", ports=[]), pod(1)) == ()
 
 
-def test_port_group_key_ignores_order_and_defaults() -> None:
-    a = (EndpointPort(name="a", port=1, protocol="TCP"), EndpointPort(name="", port=2, protocol="UDP"))
-    b = (EndpointPort(port=2, protocol="UDP"), EndpointPort(name="a", port=1))
-    assert port_group_key(a) == port_group_key(b)
-    assert port_group_key(None) == port_group_key(()) == ()
-
-
-# ---------------------------------------------------------------------------
-# Identity
-
-
-def test_identity_is_addresses_hostname_and_target_pod() -> None:
-    e = expected_endpoint()
-    assert endpoint_identity(e) == (("1.2.3.5",), "", NS, "pod1")
-    moved = evolve(e, node_name="node-2", zone="z", conditions=EndpointConditions(ready=False))
-    assert endpoint_identity(moved) == endpoint_identity(e)
-    reused_ip = evolve(e, target_ref=ObjectReference(kind="Pod", namespace=NS, name="pod2"))
-    assert endpoint_identity(reused_ip) != endpoint_identity(e)
-
-
-@pytest.mark.parametrize(
-    ("change", "changed"),
-    [
-        pytest.param({"node_name": "node-2"}, True, id="node"),
-        pytest.param({"zone": "z"}, True, id="zone"),
-        pytest.param({"conditions": EndpointConditions(ready=True, serving=True)}, True, id="unset terminating"),
-        pytest.param(
-            {"target_ref": ObjectReference(kind="Pod", namespace=NS, name="pod1", uid="uid-1", resource_version="9")},
-            False,
-            id="resourceVersion ignored",
-        ),
-        pytest.param(
-            {"target_ref": ObjectReference(kind="Pod", namespace=NS, name="pod1", uid="other")}, True, id="uid counts"
-        ),
-        pytest.param({"hints": EndpointHints(for_zones=(ForZone(name="z"),))}, False, id="hints not compared"),
-    ],
-)
-def test_endpoint_changed(change: dict[str, Any], changed: bool) -> None:
-    e = expected_endpoint()
-    assert endpoint_changed(evolve(e, **change), e) is changed
-
-
 # ---------------------------------------------------------------------------
 # TestSetEndpointSliceLabels and TestNewEndpointSlice
 
@@ -549,14 +477,6 @@ def test_service_without_uid_gets_no_owner_reference() -> None:
     assert new_slice(svc, AddressType.IPV4, ()).metadata.owner_references is None
     assert is_owned_by(new_slice(svc, AddressType.IPV4, ()), svc)
     assert not is_owned_by(new_slice(service(), AddressType.IPV4, ()), svc)
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [("foo", "foo-"), ("a" * 63, "a" * 63 + "-"), ("a" * 253, "a" * 253), ("Bad_Name", "Bad_Name")],
-)
-def test_generate_name_prefix(name: str, expected: str) -> None:
-    assert generate_name_prefix(name) == expected
 
 
 # ---------------------------------------------------------------------------
@@ -681,47 +601,6 @@ def test_selectorless_ports_use_numeric_target_port() -> None:
         EndpointPort(name="a", port=8080, protocol="TCP"),
         EndpointPort(name="b", port=81, protocol="TCP"),
     )
-
-
-# ---------------------------------------------------------------------------
-# Naming
-
-
-def _slices(count: int) -> list[EndpointSlice]:
-    entries = [Endpoint(addresses=(f"10.0.0.{i}",)) for i in range(count)]
-    return pack(service(selector={}), entries, max_endpoints_per_slice=1, managed_by="me")
-
-
-def test_ordinal_names() -> None:
-    named = name_slices(_slices(3), NameStrategy.ORDINAL, service_name="foo", taken=["foo-2"])
-    assert [s.metadata.name for s in named] == ["foo-1", "foo-3", "foo-4"]
-    assert all(s.metadata.generate_name is None for s in named)
-
-
-def test_hash_names_are_stable_and_distinct() -> None:
-    first = name_slices(_slices(3), NameStrategy.HASH, service_name="foo")
-    again = name_slices(_slices(3), NameStrategy.HASH, service_name="foo")
-    names = [s.metadata.name or "" for s in first]
-    assert names == [s.metadata.name for s in again]
-    assert len(set(names)) == 3
-    assert all(n.startswith("foo-") and len(n) == len("foo-") + 10 for n in names)
-
-
-def test_hash_name_collision_is_resolved() -> None:
-    (one,) = name_slices(_slices(1), NameStrategy.HASH, service_name="foo")
-    assert one.metadata.name is not None
-    (other,) = name_slices(_slices(1), NameStrategy.HASH, service_name="foo", taken=[one.metadata.name])
-    assert other.metadata.name != one.metadata.name
-
-
-def test_long_service_names_stay_within_63_characters() -> None:
-    (named,) = name_slices(_slices(1), NameStrategy.ORDINAL, service_name="s" * 63)
-    assert named.metadata.name == "s" * 61 + "-1"
-
-
-def test_generate_leaves_names_to_the_api_server() -> None:
-    slices = _slices(2)
-    assert name_slices(slices, NameStrategy.GENERATE, service_name="foo") == tuple(slices)
 
 
 # ---------------------------------------------------------------------------
