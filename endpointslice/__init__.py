@@ -42,7 +42,7 @@ from .enums import (
     is_known,
 )
 from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
-from .kinds import KINDS, KubeList, KubeObject, kind_of
+from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
 from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
 from .migrate import migrate_endpoints, view_differences
 from .mirroring import mirror
@@ -145,6 +145,7 @@ __all__ = [
     "NodeStatus",
     "ObjectMeta",
     "ObjectReference",
+    "OtherObject",
     "OwnerReference",
     "PackingError",
     "Plan",
