@@ -234,6 +234,11 @@ class DesiredState:
 # Service properties
 
 
+def _namespace(meta: ObjectMeta) -> str:
+    # A manifest without namespace lands in "default", as kubectl sends it.
+    return meta.namespace or "default"
+
+
 def _has_cluster_ip(service: Service) -> bool:
     ip = service.spec.cluster_ip
     return ip is not None and ip not in ("", "None")
@@ -328,7 +333,7 @@ def should_set_hostname(pod: Pod, service: Service, /) -> bool:
     return (
         bool(pod.spec.hostname)
         and pod.spec.subdomain == service.metadata.name
-        and (pod.metadata.namespace or "") == (service.metadata.namespace or "")
+        and _namespace(pod.metadata) == _namespace(service.metadata)
     )
 
 
@@ -370,7 +375,7 @@ def endpoint_from_pod(
         hostname=pod.spec.hostname if should_set_hostname(pod, service) else None,
         target_ref=ObjectReference(
             kind="Pod",
-            namespace=pod.metadata.namespace or "",
+            namespace=_namespace(pod.metadata),
             name=pod.metadata.name or "",
             uid=pod.metadata.uid or "",
         ),
@@ -380,7 +385,7 @@ def endpoint_from_pod(
 
 
 def _selects(service: Service, pod: Pod) -> bool:
-    if (pod.metadata.namespace or "") != (service.metadata.namespace or ""):
+    if _namespace(pod.metadata) != _namespace(service.metadata):
         return False
     labels: Mapping[str, str] = pod.metadata.labels or {}
     return all(labels.get(k) == v for k, v in (service.spec.selector or {}).items())
@@ -448,7 +453,7 @@ def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Nod
     for pod in pods:
         if not _selects(service, pod):
             continue
-        ns, name = pod.metadata.namespace or "", pod.metadata.name or ""
+        ns, name = _namespace(pod.metadata), pod.metadata.name or ""
         if pod.status.phase in (PodPhase.FAILED, PodPhase.SUCCEEDED):
             skipped.append(SkippedPod(namespace=ns, name=name, reason=f"phase {pod.status.phase.value}"))
             continue

@@ -721,3 +721,10 @@ def test_auto_topology_mode_without_node_information_removes_hints() -> None:
     hinted = Endpoint(addresses=("10.0.0.1",), zone="z", hints=EndpointHints(for_zones=(ForZone(name="other"),)))
     (eps,) = pack(svc, [hinted], managed_by="me")
     assert (eps.endpoints or ())[0].hints is None
+
+
+def test_missing_namespace_is_default() -> None:
+    svc = evolve(service(), metadata=ObjectMeta(name="foo", namespace="default", uid="u"))
+    p = pod(1, namespace="")
+    (endpoint,) = desired_endpoints(svc, [p], [node()]).groups[0].endpoints.values()
+    assert endpoint.target_ref == ObjectReference(kind="Pod", namespace="default", name="pod1", uid="uid-1")
