@@ -44,6 +44,7 @@ from .packing import (
     SkippedPod,
     _check_max,
     _evolve,
+    _namespace,
     apply_hints,
     desired_from_endpoints,
     endpoint_changed,
@@ -244,7 +245,7 @@ def is_managed_slice(eps: EndpointSlice, service: Service, /, *, managed_by: str
     """
     meta = eps.metadata
     return (
-        (meta.namespace or "") == (service.metadata.namespace or "")
+        _namespace(meta) == _namespace(service.metadata)
         and meta.label(LABEL_SERVICE_NAME) == service.metadata.name
         and meta.label(LABEL_MANAGED_BY) == managed_by
         and meta.deletion_timestamp is None
@@ -259,7 +260,7 @@ def placeholder_equal(existing: EndpointSlice, placeholder: EndpointSlice, /) ->
     """
     a, b = existing.metadata, placeholder.metadata
     return (
-        (a.namespace or "") == (b.namespace or "")
+        _namespace(a) == _namespace(b)
         and dict(a.labels or {}) == dict(b.labels or {})
         and (a.owner_references or ()) == (b.owner_references or ())
         and existing.address_type == placeholder.address_type

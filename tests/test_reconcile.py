@@ -1054,3 +1054,12 @@ def test_law_pods_reconcile_converges_and_places_every_endpoint(
     for address_type in desired.address_types:
         assert any(s.address_type is address_type for s in after)
     assert plan.write_count <= len(existing) + len(pack(NAMED, desired, max_endpoints_per_slice=limit))
+
+
+def test_slices_without_namespace_belong_to_a_default_service() -> None:
+    svc = service(namespace="default")
+    slices = run(svc, [pod(1, namespace="default")], []).apply([])
+    bare = [evolve(s, metadata=evolve(s.metadata, namespace=None)) for s in slices]
+    assert counts(run(svc, [pod(1, namespace="default")], bare)) == (0, 0, 0)
+    placeholder = new_slice(svc, AddressType.IPV4, ())
+    assert placeholder_equal(evolve(placeholder, metadata=evolve(placeholder.metadata, namespace=None)), placeholder)
