@@ -35,11 +35,7 @@ _REPLICASET_HASH = "7f4d6c9b8"
 
 #: An on-premises kubeadm cluster: three zones (one per rack row) with eight nodes each,
 #: as ``(node name, zone)``.
-_NODES = tuple(
-    (f"k8s-worker-{8 * z + n + 1:02d}", f"fra1-{'abc'[z]}")
-    for z in range(3)
-    for n in range(8)
-)
+_NODES = tuple((f"k8s-worker-{8 * z + n + 1:02d}", f"fra1-{'abc'[z]}") for z in range(3) for n in range(8))
 
 _PORTS = (
     {"appProtocol": "http", "name": "http", "port": 8080, "protocol": "TCP"},
@@ -97,15 +93,11 @@ def _endpoint(rng: random.Random, used: set[str], index: int) -> dict[str, Any]:
     return endpoint
 
 
-def _slice(
-    rng: random.Random, used: set[str], number: int, per_slice: int
-) -> dict[str, Any]:
+def _slice(rng: random.Random, used: set[str], number: int, per_slice: int) -> dict[str, Any]:
     minute, second = divmod(number * 7, 60)
     return {
         "addressType": "IPv4",
-        "endpoints": [
-            _endpoint(rng, used, number * per_slice + i) for i in range(per_slice)
-        ],
+        "endpoints": [_endpoint(rng, used, number * per_slice + i) for i in range(per_slice)],
         "metadata": {
             "annotations": {
                 "endpoints.kubernetes.io/last-change-trigger-time": f"2026-07-14T09:{minute % 60:02d}:{second:02d}Z",
@@ -205,9 +197,7 @@ def endpoints_dict(n: int = 1000) -> dict[str, Any]:
         "apiVersion": "v1",
         "kind": "Endpoints",
         "metadata": {
-            "annotations": {
-                "endpoints.kubernetes.io/last-change-trigger-time": "2026-07-14T09:58:12Z"
-            },
+            "annotations": {"endpoints.kubernetes.io/last-change-trigger-time": "2026-07-14T09:58:12Z"},
             "creationTimestamp": "2026-07-02T08:00:41Z",
             "labels": {
                 "app.kubernetes.io/name": _SERVICE,
