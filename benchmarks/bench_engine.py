@@ -27,12 +27,10 @@ Run: ``python benchmarks/bench_engine.py [--repeat N] [--endpoints N]``.
 from __future__ import annotations
 
 import argparse
-import gc
-import time
-from collections.abc import Callable
 from typing import Any
 
 import attrs
+from _timing import best  # The shared timing rule, beside this script (GC collected before, off during).
 
 from endpointslice import (
     Endpoint,
@@ -51,19 +49,6 @@ from endpointslice.packing import desired_from_endpoints, endpoint_identity, pac
 from endpointslice.reconcile import reconcile
 
 ZONES = ("europe-west1-b", "europe-west1-c", "europe-west1-d")
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return min(times)
 
 
 def row(name: str, ours: float, ref: float, floor: str, target: str) -> None:

@@ -21,7 +21,6 @@ import argparse
 import gc
 import json
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -32,21 +31,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _data import slice_list_dict  # The data builders live beside this script.
+from _timing import best  # The shared timing rule (GC collected before, off during).
 
 from endpointslice import EndpointSliceList, io
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return min(times)
 
 
 def retained(fn: Callable[[], Any]) -> int:

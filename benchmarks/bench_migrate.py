@@ -22,35 +22,19 @@ Run: ``python benchmarks/bench_migrate.py [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _data import endpoints_dict, slice_list_dict  # The data builders live beside this script.
+from _timing import best  # The shared timing rule (GC collected before, off during).
 
 from endpointslice import Endpoints, EndpointSlice, io
 from endpointslice.migrate import migrate_endpoints, view_differences
 from endpointslice.proxy import proxy_view
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return min(times)
 
 
 def row(name: str, ours: float, ref: float, target: str) -> None:

@@ -21,32 +21,17 @@ Run: ``python benchmarks/bench_validate.py [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _data import slice_list_dict  # The data builders live beside this script.
+from _timing import best  # The shared timing rule (GC collected before, off during).
 
 from endpointslice import EndpointSlice, io, validate
 from endpointslice.checks import run_checks
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """The best wall time of *repeat* calls, with the GC collected before and off during each."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:
