@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from kubernetes.client import ApiClient
@@ -71,10 +71,16 @@ def _client_dict(model: Any) -> dict[str, Any]:
     return data
 
 
+def _share(divisor: int) -> settings:
+    """A 1/*divisor* share of the profile's examples (at least 10): generating models is the cost here."""
+    return settings(max_examples=max(10, settings().max_examples // divisor))
+
+
 class TestOfficialClient:
     """Objects travel to the official client and back unchanged."""
 
     @pytest.mark.parametrize("strategy", STRATEGIES)
+    @_share(3)
     @given(data=st.data())
     def test_generated_objects_survive_the_client(self, strategy: SearchStrategy[Any], data: st.DataObject) -> None:
         """``from_dict(sanitize(deserialize(dumps(x)))) == x``."""

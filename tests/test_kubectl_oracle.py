@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,17 @@ def _labelled(obj: Any) -> Any:
 
 
 def _keys_have_one_order(value: Any) -> bool:
-    """Whether go-yaml's key comparator is consistent on every map in *value*.
+    """Whether go-yaml's key order is known for every map in *value*.
 
     It is cyclic on some keys with digits inside (``a2 < a10 < a1b < a2``); kubectl's order for
     those changes from run to run, so there is no single right answer to compare with.
     """
     if isinstance(value, dict):
         keys = list(value)
+        if any(unicodedata.category(c) == "Cn" for k in keys for c in k):
+            # Characters unassigned in this Python's Unicode database may be letters in Go's newer one
+            # (U+31350 is in Unicode 15, not 14), and letters sort differently in go-yaml's comparator.
+            return False
         consistent = all(not (_go_key_less(a, b) and _go_key_less(b, a)) for a, b in itertools.combinations(keys, 2))
         ordered = sorted(keys)
         transitive = all(
@@ -82,7 +87,7 @@ def _keys_have_one_order(value: Any) -> bool:
 def _batch_settings() -> settings:
     # One kubectl call per example and format; each example is a batch of up to five objects.
     return settings(
-        max_examples=max(5, settings().max_examples // 5),
+        max_examples=max(5, settings().max_examples // 10),
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     )

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from endpointslice import (
@@ -54,6 +54,11 @@ def _evolve(obj: T, /, **changes: Any) -> T:
 def _any(value: object) -> Any:
     # Lets a test pass what the constructor normalises (a list, a dict, a wire string) past mypy.
     return value
+
+
+def _share(divisor: int) -> settings:
+    """A 1/*divisor* share of the profile's examples (at least 10): generating models is the cost here."""
+    return settings(max_examples=max(10, settings().max_examples // divisor))
 
 
 class TestImmutability:
@@ -116,6 +121,7 @@ class TestImmutability:
 class TestHashAndEquality:
     """Models are values: equal when their fields are equal, with equal hashes."""
 
+    @_share(5)
     @given(strategies.kube_objects(any_values=True))
     def test_equal_copies_hash_equally(self, obj: Any) -> None:
         """A model rebuilt from its dict form is equal to it and hashes the same."""
@@ -125,6 +131,7 @@ class TestHashAndEquality:
         assert hash(rebuilt) == hash(obj)
         assert len({obj, rebuilt}) == 1
 
+    @_share(5)
     @given(strategies.endpoint_slices(min_endpoints=1))
     def test_changing_a_field_changes_equality(self, slice_: EndpointSlice) -> None:
         """Evolving one field gives an unequal copy and leaves the original alone."""

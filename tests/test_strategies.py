@@ -41,6 +41,11 @@ def _is_subdomain(name: str) -> bool:
     return len(name) <= 253 and all(len(p) <= 63 and DNS_LABEL.fullmatch(p) for p in name.split("."))
 
 
+def _share(divisor: int) -> settings:
+    """A 1/*divisor* share of the profile's examples (at least 10): generating models is the cost here."""
+    return settings(max_examples=max(10, settings().max_examples // divisor))
+
+
 class TestValidByDefault:
     """Objects from the default strategies pass apiserver-equivalent validation with no errors."""
 
@@ -49,6 +54,7 @@ class TestValidByDefault:
         [strategies.endpoint_slices(), strategies.endpoints_objects(), strategies.services()],
         ids=["endpoint_slices", "endpoints_objects", "services"],
     )
+    @_share(3)
     @given(data=st.data())
     def test_validation_finds_no_error(self, strategy: SearchStrategy[Any], data: st.DataObject) -> None:
         """`validate` returns an empty list for every generated object."""
@@ -56,6 +62,7 @@ class TestValidByDefault:
 
         assert validate(obj) == []
 
+    @_share(5)
     @given(strategies.endpoint_slices(max_endpoints=3, max_addresses=4, max_ports=4))
     def test_slice_shape(self, slice_: EndpointSlice) -> None:
         """Addresses suit the address type, names are DNS names and port names are unique."""
@@ -73,6 +80,7 @@ class TestValidByDefault:
                     family = 4 if slice_.address_type is AddressType.IPV4 else 6
                     assert ipaddress.ip_address(address).version == family
 
+    @_share(5)
     @given(strategies.services())
     def test_service_shape(self, service: Service) -> None:
         """Service names are DNS-1035 labels; cluster IPs follow the families; only ExternalName has a name."""
@@ -86,6 +94,7 @@ class TestValidByDefault:
                 4 if f is IPFamily.IPV4 else 6 for f in spec.ip_families or ()
             ]
 
+    @_share(5)
     @given(strategies.pods())
     def test_pod_shape(self, pod: Pod) -> None:
         """Container names and container port names are unique in a Pod; podIPs start with podIP."""
@@ -103,6 +112,7 @@ class TestIPAddresses:
     """`ip_addresses` gives canonical addresses of one family that the apiserver accepts."""
 
     @pytest.mark.parametrize("family", [IPFamily.IPV4, IPFamily.IPV6, AddressType.IPV4, "IPv6"])
+    @_share(5)
     @given(data=st.data())
     def test_canonical_of_the_family_and_not_special(self, family: Any, data: st.DataObject) -> None:
         """Canonical text, the right version, never unspecified, loopback, link-local or IPv4-mapped."""
@@ -125,6 +135,7 @@ class TestIPAddresses:
 class TestSizes:
     """Size options bound what is generated."""
 
+    @_share(5)
     @given(strategies.endpoint_slices(min_endpoints=2, max_endpoints=4, max_addresses=1, max_ports=0))
     def test_endpoint_and_port_bounds(self, slice_: EndpointSlice) -> None:
         """``min_endpoints`` above 0 means never nil; the maxima hold."""
@@ -193,6 +204,7 @@ class TestRegistration:
         assert "endpointslice.strategies:_hypothesis_setup_hook" in {p.value for p in points}
 
     @pytest.mark.parametrize("cls", [EndpointSlice, Endpoints, Service, Pod, Node, Endpoint])
+    @_share(10)
     @given(data=st.data())
     def test_from_type_generates_valid_models(self, cls: type[Any], data: st.DataObject) -> None:
         """``st.from_type`` gives instances of the class, from the registered strategy."""
