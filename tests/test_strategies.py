@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.metadata
 import ipaddress
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -213,6 +215,24 @@ class TestRegistration:
         assert isinstance(obj, cls)
         if isinstance(obj, (EndpointSlice, Endpoints, Service)):
             assert validate(obj) == []
+
+    @pytest.mark.parametrize(
+        "imports",
+        ["import endpointslice.strategies; import hypothesis", "import hypothesis; import endpointslice.strategies"],
+        ids=["strategies-first", "hypothesis-first"],
+    )
+    def test_registration_does_not_depend_on_import_order(self, imports: str) -> None:
+        """Importing the strategies before Hypothesis re-enters the half-imported module; it still registers."""
+        code = (
+            f"{imports}\n"
+            "from hypothesis import strategies as st\n"
+            "from endpointslice import EndpointSlice\n"
+            "print(type(st.from_type(EndpointSlice).example()).__name__)\n"
+        )
+
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120)
+
+        assert (result.returncode, result.stdout.strip()) == (0, "EndpointSlice"), result.stderr
 
     def test_public_names_are_plural_strategy_builders(self) -> None:
         """Every public name builds a strategy, as Hypothesis' API style asks."""
