@@ -63,7 +63,7 @@ from .packing import (
     name_slices,
 )
 from .proxy import ServiceView, endpoints_view, proxy_view
-from .repack import repack_subsets
+from .repack import default_protocols, repack_subsets
 from .service import Service, ServiceList
 from .validation import validate_endpoint_slice
 
@@ -251,7 +251,7 @@ def migrate_endpoints(
     # Each canonical subset's endpoints, per family, in subset order (ready ones first).
     per_family: dict[AddressType, list[tuple[tuple[EndpointPort, ...], list[Endpoint]]]] = {f: [] for f in _FAMILIES}
     unrouted = 0
-    for subset in repack_subsets(endpoints.subsets):
+    for subset in repack_subsets(default_protocols(endpoints.subsets)):
         ports = slice_ports(subset.ports)
         chosen: dict[AddressType, list[Endpoint]] = {f: [] for f in _FAMILIES}
         listed = [(a, True) for a in subset.addresses or ()]

@@ -49,7 +49,7 @@ from .packing import (
     port_group_key,
 )
 from .reconcile import Plan, SliceUpdate
-from .repack import repack_subsets
+from .repack import default_protocols, repack_subsets
 from .service import Service
 
 __all__ = [
@@ -306,7 +306,7 @@ def desired_mirror(
     groups = {}
     invalid = 0
     skipped = 0
-    for subset in repack_subsets(endpoints.subsets):
+    for subset in repack_subsets(default_protocols(endpoints.subsets)):
         ports = slice_ports(subset.ports)
         key = port_group_key(ports)
         for address_type in (AddressType.IPV4, AddressType.IPV6):

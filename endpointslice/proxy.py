@@ -36,7 +36,7 @@ from .enums import AddressType, Protocol, TrafficDistribution
 from .errors import EndpointSliceError
 from .meta import ObjectMeta
 from .packing import LABEL_HEADLESS, canonical_address
-from .repack import MAX_ENDPOINTS_ADDRESSES, repack_subsets, truncate_endpoints
+from .repack import MAX_ENDPOINTS_ADDRESSES, default_protocols, repack_subsets, truncate_endpoints
 from .service import Service
 
 __all__ = [
@@ -344,7 +344,7 @@ def endpoints_view(endpoints: Endpoints, /, *, address_type: AddressType = Addre
         The view, named after the Endpoints object.
     """
     collector = _Collector(address_type)
-    for subset in repack_subsets(endpoints.subsets):
+    for subset in repack_subsets(default_protocols(endpoints.subsets)):
         listed = [(a, True) for a in subset.addresses or ()]
         listed += [(a, False) for a in subset.not_ready_addresses or ()]
         usable: list[tuple[str, EndpointAddress, bool]] = []

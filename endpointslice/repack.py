@@ -32,6 +32,7 @@ __all__ = [
     "OVER_CAPACITY_TRUNCATED",
     "Truncation",
     "address_sort_key",
+    "default_protocols",
     "port_sort_key",
     "repack_subsets",
     "truncate_endpoints",
@@ -84,6 +85,28 @@ def _subset_sort_key(subset: EndpointSubset) -> tuple[object, ...]:
         tuple(port_sort_key(p) for p in subset.ports or ()),
         tuple(address_sort_key(a) for a in subset.addresses or ()),
         tuple(address_sort_key(a) for a in subset.not_ready_addresses or ()),
+    )
+
+
+def default_protocols(subsets: tuple[EndpointSubset, ...] | None) -> tuple[EndpointSubset, ...] | None:
+    """Apply the apiserver's only Endpoints defaulting: a port without protocol gets TCP.
+
+    Repack after this, as the controllers work on stored (defaulted) objects.
+
+    A stored Endpoints always has it; a manifest may not, and without it
+    ``port: 80`` and ``port: 80, protocol: TCP`` would repack as two port sets,
+    so one address could be ready in one and not ready in the other.
+    """
+    if not subsets:
+        return subsets
+    return tuple(
+        attrs.evolve(
+            subset,
+            ports=tuple(p if p.protocol is not None else attrs.evolve(p, protocol=Protocol.TCP) for p in subset.ports),
+        )
+        if subset.ports and any(p.protocol is None for p in subset.ports)
+        else subset
+        for subset in subsets
     )
 
 

@@ -302,6 +302,28 @@ def test_migration_never_changes_kube_proxys_view(ep: Endpoints, per_slice: int)
     assert all(len(s.endpoints or ()) <= per_slice for s in done.slices)
 
 
+def test_an_address_ready_under_a_port_without_protocol_and_not_ready_under_tcp_is_not_ready() -> None:
+    # Found by the property above: the apiserver defaults a missing protocol to TCP, so the two
+    # subsets share one port set, and when repacked the not-ready listing wins, as mirroring does.
+    ep = Endpoints(
+        metadata=ObjectMeta(name="db", namespace="prod"),
+        subsets=(
+            EndpointSubset(
+                not_ready_addresses=(EndpointAddress(ip="10.0.0.0"),),
+                ports=(EndpointsPort(port=53),),
+            ),
+            EndpointSubset(
+                addresses=(EndpointAddress(ip="10.0.0.0"),),
+                ports=(EndpointsPort(port=53, protocol="TCP"),),
+            ),
+        ),
+    )
+    done = migrate_endpoints(ep, max_endpoints_per_slice=1)
+    assert view_differences(ep, done.slices) == []
+    [only] = [e for s in done.slices for e in s.endpoints or ()]
+    assert only.conditions.ready is False
+
+
 # The command.
 
 STREAM = """\
