@@ -62,6 +62,9 @@ class ModelTypeError(EndpointSliceError, TypeError):
 
 def describe(value: object) -> str:
     """Render a wrong value for an error message, briefly."""
+    if isinstance(value, FrozenDict):
+        # The constructor froze the caller's dict before checking it; show what they passed.
+        value = dict(value)
     if isinstance(value, (dict, list, tuple)):
         kind = "object" if isinstance(value, dict) else "list"
         return f"{kind} {_short(repr(value))}"
