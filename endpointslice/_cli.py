@@ -20,6 +20,19 @@ from .errors import EndpointSliceError
 _COMMANDS: tuple[str, ...] = ("get", "migrate", "validate", "pack", "diff")
 
 
+def max_endpoints_per_slice(text: str) -> int:
+    """The argparse type of ``--max-endpoints-per-slice``: a whole number from 1 to 1000."""
+    from .packing import MAX_ENDPOINTS_PER_SLICE_LIMIT  # Late: the commands import this module.
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_ENDPOINTS_PER_SLICE_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ENDPOINTS_PER_SLICE_LIMIT}, got {value}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 2 with one line, as the other errors do."""
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import io
+from ._cli import max_endpoints_per_slice
 from .endpoints import Endpoints, EndpointsList
 from .errors import Problem
 from .io import Document
@@ -30,16 +31,6 @@ from .service import Service
 
 HELP = "convert hand-written Endpoints into EndpointSlice manifests"
 PROG = "endpointslice migrate"
-
-
-def _max_per_slice(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_ENDPOINTS_PER_SLICE_LIMIT:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ENDPOINTS_PER_SLICE_LIMIT}, got {value}")
-    return value
 
 
 def _managed_by(text: str) -> str:
@@ -56,7 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (*.yaml, *.yml, *.json) or - for stdin")
     p.add_argument(
         "--max-endpoints-per-slice",
-        type=_max_per_slice,
+        type=max_endpoints_per_slice,
         default=DEFAULT_MAX_ENDPOINTS_PER_SLICE,
         metavar="N",
         help=f"at most N endpoints per slice, 1 to {MAX_ENDPOINTS_PER_SLICE_LIMIT} "

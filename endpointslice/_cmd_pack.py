@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from . import io
+from ._cli import max_endpoints_per_slice
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
 from .errors import LoadError, StructureError
 from .kinds import KubeObject, kind_of
@@ -55,16 +56,6 @@ class _InputError(Exception):
         super().__init__("\n".join(self.lines))
 
 
-def _max_per_slice(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_ENDPOINTS_PER_SLICE_LIMIT:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ENDPOINTS_PER_SLICE_LIMIT}, got {value}")
-    return value
-
-
 def register(sub: Any) -> None:
     """Add the ``pack`` command to the subparsers *sub*."""
     p = sub.add_parser("pack", help=HELP, description=HELP[0].upper() + HELP[1:] + ".")
@@ -76,7 +67,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--max-endpoints-per-slice",
-        type=_max_per_slice,
+        type=max_endpoints_per_slice,
         default=DEFAULT_MAX_ENDPOINTS_PER_SLICE,
         metavar="N",
         help=f"1 to {MAX_ENDPOINTS_PER_SLICE_LIMIT} (default {DEFAULT_MAX_ENDPOINTS_PER_SLICE})",
