@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 import attrs
 
@@ -159,11 +159,6 @@ class Context:
 
 
 _T = TypeVar("_T")
-
-
-def _evolve(obj: _T, /, **changes: Any) -> _T:
-    """`attrs.evolve` for the models, typed (mypy's attrs plugin does not see the model decorator)."""
-    return cast("_T", attrs.evolve(cast("Any", obj), **changes))
 
 
 def _invalid(path: str, value: object, detail: str, *, json_value: bool = False) -> FieldError:

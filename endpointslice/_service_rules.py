@@ -16,7 +16,6 @@ from ._rules import (
     _duplicate,
     _each,
     _endpoint_ip,
-    _evolve,
     _forbidden,
     _invalid,
     _ip_warning,
@@ -97,7 +96,7 @@ def _defaulted(svc: Service) -> _Svc:
         target = p.target_port
         if target is None or target in {0, ""}:
             target = p.port
-        ports.append(_evolve(p, protocol=_wire(p.protocol) or _TCP, target_port=target))
+        ports.append(attrs.evolve(p, protocol=_wire(p.protocol) or _TCP, target_port=target))
     external_ips = tuple(spec.external_ips or ())
     etp = _wire(spec.external_traffic_policy)
     if not etp and (stype in (_LOAD_BALANCER, _NODE_PORT) or (stype == _CLUSTER_IP and external_ips)):

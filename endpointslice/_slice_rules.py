@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from . import _validators as v
 from ._rules import (
     _CONTROLLERS,
@@ -16,7 +18,6 @@ from ._rules import (
     _duplicate,
     _each,
     _endpoint_ip,
-    _evolve,
     _invalid,
     _ip_warning,
     _legacy_ip,
@@ -260,8 +261,8 @@ def endpoints(ctx: Context, ep: Endpoints, old: Endpoints | None) -> list[FieldE
 def _default_subsets(subsets: Sequence[EndpointSubset] | None) -> tuple[EndpointSubset, ...]:
     out = []
     for ss in subsets or ():
-        ports = tuple(_evolve(p, protocol=_TCP) if not p.protocol else p for p in ss.ports or ())
-        out.append(_evolve(ss, ports=ports))
+        ports = tuple(attrs.evolve(p, protocol=_TCP) if not p.protocol else p for p in ss.ports or ())
+        out.append(attrs.evolve(ss, ports=ports))
     return tuple(out)
 
 

@@ -10,7 +10,7 @@ import enum
 import ipaddress
 import string
 from collections.abc import Callable, Hashable
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -28,11 +28,6 @@ E = TypeVar("E", bound=enum.Enum)
 _INT32 = (-(2**31), 2**31 - 1)
 _LOWER_ALNUM = string.ascii_lowercase + string.digits
 _ALNUM = string.ascii_letters + string.digits
-
-
-def _evolve(obj: T, /, **changes: Any) -> T:
-    # mypy's attrs plugin does not see through the model decorator, so type `attrs.evolve` here.
-    return cast("T", attrs.evolve(cast("Any", obj), **changes))
 
 
 # ---------------------------------------------------------------------------
@@ -366,7 +361,7 @@ def _object_metas(draw: st.DrawFn, names: SearchStrategy[str] | None, namespaced
     owners = draw(_optional(_unique_lists(owner_references(any_values=any_values), max_size=2, key=lambda o: o.uid)))
     if owners and not any_values:
         # At most one owner may be the controller.
-        owners = tuple(_evolve(o, controller=o.controller and i == 0) for i, o in enumerate(owners))
+        owners = tuple(attrs.evolve(o, controller=o.controller and i == 0) for i, o in enumerate(owners))
     return ObjectMeta(
         name=name,
         generate_name=generate_name,

@@ -44,7 +44,6 @@ from .packing import (
     PackingError,
     PortGroupKey,
     _check_max,
-    _evolve,
     port_group_key,
 )
 from .reconcile import Plan, SliceUpdate, _with_annotation, is_managed_slice, reconcile
@@ -248,7 +247,7 @@ def reconcile_compact(
             eps = members[i]
             room = limit - len(eps.endpoints or ())
             taken, moving = moving[:room], moving[room:]
-            grown = _with_annotation(_evolve(eps, endpoints=(*(eps.endpoints or ()), *taken)), trigger_time)
+            grown = _with_annotation(attrs.evolve(eps, endpoints=(*(eps.endpoints or ()), *taken)), trigger_time)
             name = eps.metadata.name
             previous = updates[name].previous if name in updates else eps
             updates[name] = SliceUpdate(previous=previous, slice=grown)

@@ -30,7 +30,7 @@ from .discovery import LABEL_SERVICE_NAME, Endpoint, EndpointConditions, Endpoin
 from .endpoints import Endpoints
 from .enums import AddressType
 from .meta import ObjectMeta, ObjectReference
-from .packing import EndpointIdentity, _evolve, canonical_address, endpoint_identity, port_group_key
+from .packing import EndpointIdentity, canonical_address, endpoint_identity, port_group_key
 
 __all__ = [
     "VIEW_FIELDS",
@@ -200,7 +200,7 @@ _SERVER_SET = {
 
 
 def _content(eps: EndpointSlice) -> EndpointSlice:
-    return _evolve(eps, metadata=_evolve(eps.metadata, **_SERVER_SET))
+    return attrs.evolve(eps, metadata=attrs.evolve(eps.metadata, **_SERVER_SET))
 
 
 def _index(

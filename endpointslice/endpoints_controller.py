@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from ._frozen import FrozenDict
 from .endpoints import EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
 from .enums import IPFamily, PodPhase, Protocol
@@ -31,7 +33,6 @@ from .meta import ObjectMeta, ObjectReference
 from .packing import (
     ANNOTATION_TRIGGER_TIME,
     LABEL_HEADLESS,
-    _evolve,
     _pod_ready,
     _selects,
     canonical_address,
@@ -166,7 +167,7 @@ def endpoints_for_service(
         annotations.pop(ANNOTATION_TRIGGER_TIME, None)
     else:
         annotations[ANNOTATION_TRIGGER_TIME] = trigger_time
-    metadata = _evolve(
+    metadata = attrs.evolve(
         base.metadata,
         labels=FrozenDict(labels) if labels else None,
         annotations=FrozenDict(annotations) if annotations else None,

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from ._frozen import FrozenDict
 from .discovery import Endpoint, EndpointSlice
 from .enums import AddressType, TrafficDistribution
@@ -39,7 +41,6 @@ from .packing import (
     EndpointIdentity,
     NameStrategy,
     _check_max,
-    _evolve,
     _service_ports_as_endpoint_ports,
     apply_hints,
     desired_from_endpoints,
@@ -212,8 +213,10 @@ class IncrementalReconciler:
 
         Passing the slice's current member list itself says that the members did not change.
         """
-        meta = previous.metadata if labels is previous.metadata.labels else _evolve(previous.metadata, labels=labels)
-        eps = _evolve(previous, metadata=meta, endpoints=endpoints)
+        meta = (
+            previous.metadata if labels is previous.metadata.labels else attrs.evolve(previous.metadata, labels=labels)
+        )
+        eps = attrs.evolve(previous, metadata=meta, endpoints=endpoints)
         eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
         name = previous.metadata.name or ""

@@ -40,7 +40,6 @@ from .packing import (
     NameStrategy,
     PackingError,
     PortGroupKey,
-    _evolve,
     canonical_address,
     endpoint_changed,
     endpoint_identity,
@@ -501,7 +500,7 @@ def mirror(
             remaining_creates.append(create)
             continue
         deletes.remove(doomed)
-        named = _evolve(create, metadata=_evolve(create.metadata, name=doomed.metadata.name))
+        named = attrs.evolve(create, metadata=attrs.evolve(create.metadata, name=doomed.metadata.name))
         updates.append(SliceUpdate(previous=doomed, slice=named))
     if endpoints.metadata.deletion_timestamp is not None:
         remaining_creates = []

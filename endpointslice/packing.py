@@ -31,7 +31,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar, Union, cast
+from typing import TypeVar, Union
 
 import attrs
 
@@ -124,11 +124,6 @@ MAX_ENDPOINTS_PER_SLICE_LIMIT = 1000
 
 
 _T = TypeVar("_T")
-
-
-def _evolve(obj: _T, /, **changes: Any) -> _T:
-    """`attrs.evolve` for the models, typed (mypy's attrs plugin does not see the model decorator)."""
-    return cast("_T", attrs.evolve(cast("Any", obj), **changes))
 
 
 def _index_group(
@@ -541,7 +536,9 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
                 Problem(message="Invalid value: addresses mix IPv4 and IPv6", path=f"endpoints[{i}].addresses")
             )
             continue
-        fixed = endpoint if tuple(canonical) == endpoint.addresses else _evolve(endpoint, addresses=tuple(canonical))
+        fixed = (
+            endpoint if tuple(canonical) == endpoint.addresses else attrs.evolve(endpoint, addresses=tuple(canonical))
+        )
         by_type.setdefault(families.pop(), []).append(fixed)
     declared = {AddressType(f.value) for f in service.spec.ip_families or () if isinstance(f, IPFamily)}
     if declared:

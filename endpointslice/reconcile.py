@@ -43,7 +43,6 @@ from .packing import (
     PortGroupKey,
     SkippedPod,
     _check_max,
-    _evolve,
     _namespace,
     apply_hints,
     desired_from_endpoints,
@@ -232,7 +231,7 @@ def simulate_generated_names(slices: Sequence[EndpointSlice], /, *, taken: Itera
                 break
             salt += 1
         used.add(name)
-        out.append(_evolve(eps, metadata=_evolve(eps.metadata, name=name)))
+        out.append(attrs.evolve(eps, metadata=attrs.evolve(eps.metadata, name=name)))
     return out
 
 
@@ -279,7 +278,7 @@ def _with_annotation(eps: EndpointSlice, trigger_time: str | None) -> EndpointSl
         if current is not None and current.get(ANNOTATION_TRIGGER_TIME) == trigger_time:
             return eps
         annotations = (current or FrozenDict()).set(ANNOTATION_TRIGGER_TIME, trigger_time)
-    return _evolve(eps, metadata=_evolve(eps.metadata, annotations=annotations))
+    return attrs.evolve(eps, metadata=attrs.evolve(eps.metadata, annotations=annotations))
 
 
 @attrs.define
@@ -290,8 +289,8 @@ class _Update:
 
     def build(self) -> EndpointSlice:
         prev = self.previous
-        meta = prev.metadata if self.labels is prev.metadata.labels else _evolve(prev.metadata, labels=self.labels)
-        return _evolve(prev, metadata=meta, endpoints=tuple(self.endpoints))
+        meta = prev.metadata if self.labels is prev.metadata.labels else attrs.evolve(prev.metadata, labels=self.labels)
+        return attrs.evolve(prev, metadata=meta, endpoints=tuple(self.endpoints))
 
 
 def _best_fit(unchanged: list[EndpointSlice], wanted: int, limit: int) -> EndpointSlice | None:
@@ -497,7 +496,7 @@ def _reconcile_address_type(
         doomed = deletes[i]
         if doomed.address_type == address_type and is_owned_by(doomed, service):
             recycled = creates.pop()
-            named = _evolve(recycled, metadata=_evolve(recycled.metadata, name=doomed.metadata.name))
+            named = attrs.evolve(recycled, metadata=attrs.evolve(recycled.metadata, name=doomed.metadata.name))
             built.append(SliceUpdate(previous=doomed, slice=named))
             del deletes[i]
         else:

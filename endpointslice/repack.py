@@ -25,7 +25,6 @@ import attrs
 from ._frozen import FrozenDict
 from .endpoints import ANNOTATION_OVER_CAPACITY, EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
 from .enums import Protocol
-from .packing import _evolve
 
 __all__ = [
     "MAX_ENDPOINTS_ADDRESSES",
@@ -276,6 +275,6 @@ def truncate_endpoints(endpoints: Endpoints, /, *, limit: int = MAX_ENDPOINTS_AD
         annotations[ANNOTATION_OVER_CAPACITY] = OVER_CAPACITY_TRUNCATED
     else:
         annotations.pop(ANNOTATION_OVER_CAPACITY, None)
-    metadata = _evolve(endpoints.metadata, annotations=FrozenDict(annotations) if annotations else None)
+    metadata = attrs.evolve(endpoints.metadata, annotations=FrozenDict(annotations) if annotations else None)
     subsets = result.subsets if result.truncated else endpoints.subsets
     return Endpoints(metadata=metadata, subsets=subsets)

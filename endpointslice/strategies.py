@@ -26,6 +26,8 @@ for round-trip tests and to exercise validation.
 
 from __future__ import annotations
 
+import attrs
+
 # The hook comes before the imports on purpose. When this module is imported before Hypothesis,
 # importing Hypothesis runs its entry points, which load this very module while it is still
 # half-initialised and call the hook. The hook then only notes the request, and the module
@@ -62,7 +64,6 @@ from ._strategies_base import (  # noqa: E402
     _dns1035_labels,
     _either,
     _enum_values,
-    _evolve,
     _family,
     _iana_service_names,
     _ints,
@@ -393,7 +394,7 @@ def _endpoint_subsets(
     if ports and len(ports) > 1 and not any_values:
         # With more than one port every port needs a name; unique names keep the object meaningful.
         names = draw(_unique_lists(dns_labels(), min_size=len(ports), max_size=len(ports)))
-        ports = tuple(_evolve(p, name=n) for p, n in zip(ports, names, strict=True))
+        ports = tuple(attrs.evolve(p, name=n) for p, n in zip(ports, names, strict=True))
     return EndpointSubset(addresses=ready, not_ready_addresses=not_ready, ports=ports)
 
 
@@ -498,7 +499,7 @@ def _valid_service_ports(
         if node_port is not None:
             seen_node_ports.add(node_port)
         # More than one port: each needs a unique name.
-        fixed.append(_evolve(port, name=name if len(ports) > 1 else port.name, node_port=node_port))
+        fixed.append(attrs.evolve(port, name=name if len(ports) > 1 else port.name, node_port=node_port))
     return tuple(fixed)
 
 
@@ -675,11 +676,11 @@ def _without_duplicate_port_names(pod_containers: Sequence[Container]) -> tuple[
         ports = []
         for p in c.ports or ():
             if p.name is not None and p.name in seen:
-                p = _evolve(p, name=None)  # noqa: PLW2901  # The loop builds the renamed copy.
+                p = attrs.evolve(p, name=None)  # noqa: PLW2901  # The loop builds the renamed copy.
             elif p.name is not None:
                 seen.add(p.name)
             ports.append(p)
-        out.append(c if c.ports is None else _evolve(c, ports=tuple(ports)))
+        out.append(c if c.ports is None else attrs.evolve(c, ports=tuple(ports)))
     return tuple(out)
 
 
@@ -764,7 +765,9 @@ def nodes(*, any_values: bool = False) -> SearchStrategy[Node]:
         Node,
         metadata=object_metas(namespaced=False, any_values=any_values).flatmap(
             lambda meta: zone_label.map(
-                lambda zone: _evolve(meta, labels=FrozenDict({**(meta.labels or {}), **zone}) if zone else meta.labels)
+                lambda zone: attrs.evolve(
+                    meta, labels=FrozenDict({**(meta.labels or {}), **zone}) if zone else meta.labels
+                )
             )
         ),
         spec=st.builds(

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,7 +34,6 @@ from endpointslice import (
 )
 from endpointslice._cli import main
 from endpointslice.migrate import DEFAULT_MANAGED_BY, migrate, migrate_endpoints, view_differences
-from endpointslice.packing import _evolve
 from endpointslice.validation import validate_endpoint_slice
 
 SERVICE_NAME = "kubernetes.io/service-name"
@@ -219,10 +219,10 @@ def test_view_differences_finds_a_lost_or_changed_endpoint() -> None:
     ep = endpoints(subset(["192.0.2.1", "192.0.2.2"]))
     (eps,) = migrate_endpoints(ep).slices
     endpoints_ = eps.endpoints or ()
-    lost = _evolve(eps, endpoints=endpoints_[:1])
+    lost = attrs.evolve(eps, endpoints=endpoints_[:1])
     assert view_differences(ep, [lost]) == ["pg/TCP IPv4: 192.0.2.2:5432 is missing from the slices"]
-    changed = _evolve(
-        eps, endpoints=(endpoints_[0], _evolve(endpoints_[1], conditions=EndpointConditions(ready=False)))
+    changed = attrs.evolve(
+        eps, endpoints=(endpoints_[0], attrs.evolve(endpoints_[1], conditions=EndpointConditions(ready=False)))
     )
     assert view_differences(ep, [changed]) == [
         (

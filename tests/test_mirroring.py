@@ -37,7 +37,7 @@ from endpointslice.mirroring import (
     mirror,
     should_mirror,
 )
-from endpointslice.packing import NameStrategy, _evolve
+from endpointslice.packing import NameStrategy
 from endpointslice.proxy import endpoints_view, proxy_view
 from endpointslice.repack import repack_subsets
 
@@ -547,7 +547,7 @@ def test_invalid_addresses_do_not_count_toward_the_maximum() -> None:
     # Canonical order is by IP string, so both invalid addresses come before the limit is reached.
     listed = [a("10.0.0.3", "c"), a("0-bad", "x"), a("10.0.0.2", "b"), a("10.0.0.1-bad", "y"), a("10.0.0.1", "a")]
     subset = sub(HTTP, listed)
-    desired = desired_mirror(_evolve(endpoints_of(NO_SUBSETS), subsets=(subset,)), max_endpoints_per_subset=2)
+    desired = desired_mirror(attrs.evolve(endpoints_of(NO_SUBSETS), subsets=(subset,)), max_endpoints_per_subset=2)
     assert [e.addresses[0] for g in desired.groups for e in g.endpoints] == ["10.0.0.1", "10.0.0.2"]
     assert (desired.invalid, desired.skipped) == (2, 3)
     assert [e.reason for e in desired.events] == [
@@ -558,13 +558,13 @@ def test_invalid_addresses_do_not_count_toward_the_maximum() -> None:
 
 def test_ready_addresses_are_taken_before_not_ready_ones() -> None:
     subset = sub(HTTP, [a("10.0.0.9", "r")], [a("10.0.0.1", "n1"), a("10.0.0.2", "n2")])
-    desired = desired_mirror(_evolve(endpoints_of(NO_SUBSETS), subsets=(subset,)), max_endpoints_per_subset=2)
+    desired = desired_mirror(attrs.evolve(endpoints_of(NO_SUBSETS), subsets=(subset,)), max_endpoints_per_subset=2)
     (group,) = [g for g in desired.groups if g.endpoints]
     assert [(e.addresses[0], e.conditions.ready) for e in group.endpoints] == [("10.0.0.9", True), ("10.0.0.1", False)]
 
 
 def test_created_slices_carry_labels_annotations_and_the_owner_reference() -> None:
-    endpoints = _evolve(
+    endpoints = attrs.evolve(
         endpoints_of(case("Endpoints with 1 subset, port, and address")),
         metadata=ObjectMeta(
             name="test-ep",
@@ -620,7 +620,7 @@ def test_a_port_change_recycles_the_old_slice() -> None:
 
 
 def test_slices_of_other_controllers_are_left_alone() -> None:
-    foreign = _evolve(
+    foreign = attrs.evolve(
         existing_slice(name="test-ep-x"),
         metadata=ObjectMeta(
             name="test-ep-x",
@@ -633,7 +633,7 @@ def test_slices_of_other_controllers_are_left_alone() -> None:
 
 
 def test_endpoints_labels_named_like_the_controllers_own_do_not_cause_endless_updates() -> None:
-    endpoints = _evolve(
+    endpoints = attrs.evolve(
         endpoints_of(case("Endpoints with 1 subset, port, and address")),
         metadata=ObjectMeta(name="test-ep", namespace="test", labels=FrozenDict({MANAGED_BY: "me", "app": "x"})),
     )
@@ -784,7 +784,7 @@ def test_an_endpoints_manifest_without_uid_gets_no_owner_reference_and_tcp_ports
 def test_recycling_only_turns_the_recycled_create_into_an_update() -> None:
     # Upstream removes "the first create without name" from its create list, which may be the
     # other family's create; here the recycled create itself moves to the updates.
-    old_v6 = _evolve(
+    old_v6 = attrs.evolve(
         existing_slice(name="test-ep-v6", port_spec=slice_ports(("http", 8080, "TCP"))),
         address_type=AddressType.IPV6,
         endpoints=(ready_ep("2001:db8::1", "pod-6"),),
@@ -840,5 +840,5 @@ def test_mirroring_the_fixture_endpoints_gives_the_fixture_slice() -> None:
     (created,) = mirror(endpoints, service, []).plan.creates
     # The API server adds the name, uid, resourceVersion, creationTimestamp and generation.
     server_set = {"name": None, "uid": None, "resource_version": None, "creation_timestamp": None, "generation": None}
-    assert created == _evolve(expected, metadata=_evolve(expected.metadata, **server_set))
+    assert created == attrs.evolve(expected, metadata=attrs.evolve(expected.metadata, **server_set))
     assert not mirror(endpoints, service, [expected]).plan
