@@ -189,11 +189,13 @@ def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
         raise StructureError([Problem(message="missing apiVersion")])
     cls = KINDS.get((api_version, kind))
     if cls is None:
-        if keep_other_kinds:
-            return OtherObject
         known = sorted({k for _, k in KINDS})
-        if kind in known:
-            want = next(v for v, k in KINDS if k == kind)
+        want = next((v for v, k in KINDS if k == kind), None)
+        # A kind of ours under another version of its own group (an old
+        # discovery.k8s.io/v1beta1 slice) or under plain `v1` is a mistake, never
+        # another API's object; same-named kinds of other groups (Knative's
+        # serving.knative.dev Service) pass through when other kinds are kept.
+        if want is not None and (_group(api_version) == _group(want) or "/" not in api_version):
             raise StructureError(
                 [
                     Problem(
@@ -203,6 +205,8 @@ def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
                     )
                 ]
             )
+        if keep_other_kinds:
+            return OtherObject
         raise StructureError(
             [
                 Problem(
@@ -214,6 +218,11 @@ def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
             ]
         )
     return cls
+
+
+def _group(api_version: str) -> str:
+    """The API group of an apiVersion: ``discovery.k8s.io`` of ``discovery.k8s.io/v1``, ``""`` of ``v1``."""
+    return api_version.rpartition("/")[0]
 
 
 def _list_from_dict(data: Any, strict: bool, keep_other_kinds: bool) -> KubeList:

@@ -600,3 +600,29 @@ def test_json_output_is_kubectls_layout() -> None:
     text = dumps(obj, output=Output.JSON)
 
     assert json.dumps(json.loads(text), indent=4, sort_keys=True) + "\n" == text
+
+
+@pytest.mark.parametrize("api_version", ["discovery.k8s.io/v1beta1", "v1"])
+def test_our_kind_under_a_wrong_version_is_an_error_even_when_other_kinds_are_kept(api_version: str) -> None:
+    with pytest.raises(StructureError, match=r"kind EndpointSlice has apiVersion 'discovery\.k8s\.io/v1'"):
+        from_dict({"apiVersion": api_version, "kind": "EndpointSlice"}, keep_other_kinds=True)
+
+
+def test_same_named_kinds_of_other_groups_pass_through() -> None:
+    knative = {"apiVersion": "serving.knative.dev/v1", "kind": "Service", "metadata": {"name": "hello"}}
+    obj = from_dict(knative, keep_other_kinds=True)
+    assert isinstance(obj, OtherObject)
+    assert to_dict(obj) == knative
+
+
+def test_load_paths_keeps_the_good_documents_of_a_file_with_a_bad_one(tmp_path: Path) -> None:
+    from endpointslice.io import load_paths
+
+    good = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+    bad = "apiVersion: v1\nkind: Service\nspec: {ports: [{port: x}]}\n"
+    path = tmp_path / "mixed.yaml"
+    path.write_text(good + "---\n" + bad + "---\n" + good.replace("name: a", "name: b"))
+    docs, problems = load_paths([path])
+    assert [d.index for d in docs] == [0, 2]
+    assert [str(p) for p in problems] == [f"{path}:7:23: spec.ports[0].port: expected integer, got 'x'"]
+    assert docs[1].locate(("metadata", "name")) == (11, 18)
