@@ -116,19 +116,14 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         lines.append("    if k is not None and k != api_version: raise Invalid")
     if strict and not _is_open(cls):
         lines.append("    if not o.keys() <= known: raise Invalid")
-    if _is_leaf(cls):
-        # Small all-scalar models (conditions, zone hints, ports) repeat across
-        # thousands of endpoints; being immutable, equal ones can be one object.
-        # That saves both the construction and the memory.
+    key = _intern_key(cls)
+    if key is not None:
+        # Small models (conditions, zone hints, ports) repeat across thousands
+        # of endpoints; being immutable, equal ones can be one object. That
+        # saves both the construction and the memory.
         interned: dict[tuple[Any, ...], Any] = {}
         ns["interned"] = interned
         ns["limit"] = _INTERN_LIMIT
-        # True == 1 and 1.0 == 1 in Python: non-string values carry their class in
-        # the key so that a wrong type never hits a valid object in the cache.
-        key = ", ".join(
-            f"g({f.wire!r})" if f.type.kind in (_model.STR, _model.ENUM) else f"g({f.wire!r}), g({f.wire!r}).__class__"
-            for f in specs(cls)
-        )
         lines.append(f"    key = ({key},)")
         lines.append("    hit = interned.get(key)")
         lines.append("    if hit is not None: return hit")
@@ -185,6 +180,43 @@ _SCALARS = (_model.STR, _model.INT, _model.BOOL, _model.ENUM, _model.INTSTR)
 def _is_leaf(cls: type) -> bool:
     fields = specs(cls)
     return len(fields) <= 4 and all(f.type.kind in _SCALARS for f in fields) and not _kind_of(cls)
+
+
+def _is_string_leaf(cls: type) -> bool:
+    return _is_leaf(cls) and all(f.type.kind == _model.STR for f in specs(cls))
+
+
+def _intern_key(cls: type) -> str | None:
+    """The expression keying the intern cache of *cls*, or ``None`` when it is not interned.
+
+    A key must never match a cached valid object for input that is invalid,
+    because a hit skips every check:
+
+    * True == 1 and 1.0 == 1 in Python, so non-string scalars carry their
+      class in the key;
+    * lists of string-only models (zone and node hints) key on the list's
+      class (an empty dict or string iterates like an empty list) and on each
+      item's ``(name, value)`` pairs: a cached object only ever holds strings,
+      and no other value equals a string, so a misspelt key or a wrong type
+      can only miss. Items that are not objects fail while the key is built,
+      and the slow path then explains them.
+    """
+    fields = specs(cls)
+    if _kind_of(cls) or len(fields) > 4:
+        return None
+    if _is_leaf(cls):
+        return ", ".join(
+            f"g({f.wire!r})" if f.type.kind in (_model.STR, _model.ENUM) else f"g({f.wire!r}), g({f.wire!r}).__class__"
+            for f in fields
+        )
+    if all(f.type.kind == _model.TUPLE and f.type.item and f.type.item.kind == _model.MODEL for f in fields) and all(
+        _is_string_leaf(f.type.item.target) for f in fields if f.type.item
+    ):
+        return ", ".join(
+            f"g({w!r}).__class__, None if g({w!r}) is None else tuple([tuple(x.items()) for x in g({w!r})])"
+            for w in (f.wire for f in fields)
+        )
+    return None
 
 
 def _default_of(cls: type, f: FieldSpec) -> Any:

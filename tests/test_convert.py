@@ -153,3 +153,34 @@ def test_ignore_unknown_drops_unknown_fields_only() -> None:
 )
 def test_render_path(path: tuple[Any, ...], text: str) -> None:
     assert render_path(path) == text
+
+
+@pytest.mark.parametrize(
+    ("hints", "message"),
+    [
+        ({"forZones": [{"nme": "a"}]}, r"endpoints\[0\]\.hints\.forZones\[0\]\.nme: unknown field"),
+        ({"forZones": [{"name": 1}]}, r"endpoints\[0\]\.hints\.forZones\[0\]\.name: expected string, got 1"),
+        ({"forZones": ["a"]}, r"endpoints\[0\]\.hints\.forZones\[0\]: expected object, got 'a'"),
+        ({"forZones": "a"}, r"endpoints\[0\]\.hints\.forZones: expected list of object, got 'a'"),
+        ({"forNodes": [{"name": "n1", "x": "y"}]}, r"endpoints\[0\]\.hints\.forNodes\[0\]\.x: unknown field"),
+    ],
+)
+def test_interned_hints_never_hide_a_problem(hints: dict[str, Any], message: str) -> None:
+    io.from_dict(VALID_SLICE)  # Caches the valid hints first.
+    data = copy.deepcopy(VALID_SLICE)
+    data["endpoints"][0]["hints"] = hints
+    with pytest.raises(StructureError, match=message):
+        io.from_dict(data)
+
+
+def test_interned_hints_are_shared_and_equal_to_constructed_ones() -> None:
+    a = io.from_dict(VALID_SLICE)
+    b = io.from_dict(copy.deepcopy(VALID_SLICE))
+    assert isinstance(a, EndpointSlice)
+    assert isinstance(b, EndpointSlice)
+    assert a.endpoints is not None
+    assert b.endpoints is not None
+    hints = a.endpoints[0].hints
+    assert hints is not None
+    assert hints is b.endpoints[0].hints
+    assert attrs.evolve(hints) == hints
