@@ -124,6 +124,8 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         interned: dict[tuple[Any, ...], Any] = {}
         ns["interned"] = interned
         ns["limit"] = _INTERN_LIMIT
+        # Each field is read once into k<i>; the key expression refers to those.
+        lines.extend(f"    k{i} = g({f.wire!r})" for i, f in enumerate(specs(cls)))
         lines.append(f"    key = ({key},)")
         lines.append("    hit = interned.get(key)")
         lines.append("    if hit is not None: return hit")
@@ -206,15 +208,15 @@ def _intern_key(cls: type) -> str | None:
         return None
     if _is_leaf(cls):
         return ", ".join(
-            f"g({f.wire!r})" if f.type.kind in (_model.STR, _model.ENUM) else f"g({f.wire!r}), g({f.wire!r}).__class__"
-            for f in fields
+            f"k{i}" if f.type.kind in (_model.STR, _model.ENUM) else f"k{i}, k{i}.__class__"
+            for i, f in enumerate(fields)
         )
     if all(f.type.kind == _model.TUPLE and f.type.item and f.type.item.kind == _model.MODEL for f in fields) and all(
         _is_string_leaf(f.type.item.target) for f in fields if f.type.item
     ):
         return ", ".join(
-            f"g({w!r}).__class__, None if g({w!r}) is None else tuple([tuple(x.items()) for x in g({w!r})])"
-            for w in (f.wire for f in fields)
+            f"k{i}.__class__, None if k{i} is None else tuple([tuple(x.items()) for x in k{i}])"
+            for i in range(len(fields))
         )
     return None
 
