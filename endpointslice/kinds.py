@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from typing import Any, ClassVar, Union
 
@@ -70,22 +71,9 @@ KubeObject = Union[
     OtherObject,
 ]
 
-#: ``(apiVersion, kind)`` -> model class.
+#: ``(apiVersion, kind)`` -> model class, for every kind in `KubeObject` but `OtherObject`.
 KINDS: dict[tuple[str, str], type[KubeObject]] = {
-    (cls.api_version, cls.kind): cls
-    for cls in (
-        EndpointSlice,
-        EndpointSliceList,
-        Endpoints,
-        EndpointsList,
-        Service,
-        ServiceList,
-        Pod,
-        PodList,
-        Node,
-        NodeList,
-        KubeList,
-    )
+    (cls.api_version, cls.kind): cls for cls in typing.get_args(KubeObject) if cls is not OtherObject
 }
 
 
