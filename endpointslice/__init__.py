@@ -39,7 +39,9 @@ from .enums import (
     ServiceInternalTrafficPolicy,
     ServiceType,
     TrafficDistribution,
+    default_protocol,
     is_known,
+    wire_value,
 )
 from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
@@ -177,6 +179,7 @@ __all__ = [
     "TrafficDistribution",
     "UnsupportedKindError",
     "YAMLSyntaxError",
+    "default_protocol",
     "desired_endpoints",
     "desired_from_endpoints",
     "endpoint_identity",
@@ -195,4 +198,5 @@ __all__ = [
     "validate_endpoints",
     "validate_service",
     "view_differences",
+    "wire_value",
 ]

@@ -187,12 +187,6 @@ def _not_supported(path: str, value: object, supported: Sequence[str], *, json_v
     return FieldError(type=ErrorType.NOT_SUPPORTED, path=path, value=value, detail=detail, json_value=json_value)
 
 
-def _wire(value: enum.Enum | str | None) -> str:
-    if value is None:
-        return ""
-    return value.value if isinstance(value, enum.Enum) else value
-
-
 # ---------------------------------------------------------------------------
 # Shared string-field checks.
 

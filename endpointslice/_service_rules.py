@@ -27,7 +27,6 @@ from ._rules import (
     _qualified_name,
     _required,
     _update_common,
-    _wire,
 )
 from .enums import (
     IPFamily,
@@ -37,6 +36,7 @@ from .enums import (
     ServiceExternalTrafficPolicy,
     ServiceType,
     TrafficDistribution,
+    wire_value,
 )
 from .service import Service, ServicePort
 
@@ -84,7 +84,7 @@ class _Svc:
 
 def _defaulted(svc: Service) -> _Svc:
     spec = svc.spec
-    stype = _wire(spec.type) or _CLUSTER_IP
+    stype = wire_value(spec.type) or _CLUSTER_IP
     cluster_ip = spec.cluster_ip or ""
     cluster_ips = tuple(spec.cluster_ips or ())
     if not cluster_ips and cluster_ip:
@@ -96,9 +96,9 @@ def _defaulted(svc: Service) -> _Svc:
         target = p.target_port
         if target is None or target in {0, ""}:
             target = p.port
-        ports.append(attrs.evolve(p, protocol=_wire(p.protocol) or _TCP, target_port=target))
+        ports.append(attrs.evolve(p, protocol=wire_value(p.protocol) or _TCP, target_port=target))
     external_ips = tuple(spec.external_ips or ())
-    etp = _wire(spec.external_traffic_policy)
+    etp = wire_value(spec.external_traffic_policy)
     if not etp and (stype in (_LOAD_BALANCER, _NODE_PORT) or (stype == _CLUSTER_IP and external_ips)):
         etp = _CLUSTER
     return _Svc(
@@ -108,7 +108,7 @@ def _defaulted(svc: Service) -> _Svc:
         tuple(ports),
         external_ips,
         etp,
-        _wire(spec.session_affinity) or "None",
+        wire_value(spec.session_affinity) or "None",
         tuple(spec.load_balancer_source_ranges or ()),
         svc.metadata.annotation(_SOURCE_RANGES_ANNOTATION),
     )
@@ -150,7 +150,7 @@ def _upgrade_downgrade(svc: Service, d: _Svc, old: Service, od: _Svc) -> list[Fi
     if _EXTERNAL_NAME in (d.type, od.type):
         return errs
     new_ips, old_ips = list(d.cluster_ips), list(od.cluster_ips)
-    policy = _wire(svc.spec.ip_family_policy) if svc.spec.ip_family_policy is not None else None
+    policy = wire_value(svc.spec.ip_family_policy) if svc.spec.ip_family_policy is not None else None
     if not (_is_headless(od) and _is_headless(d)):
         if len(old_ips) == len(new_ips):
             for i, ip in enumerate(old_ips):
@@ -176,8 +176,8 @@ def _upgrade_downgrade(svc: Service, d: _Svc, old: Service, od: _Svc) -> list[Fi
             errs.append(_invalid("spec.clusterIPs[0]", new_ips, "may not change once set", json_value=True))
     if _is_headless(od) != _is_headless(d) or _is_headless(d):
         return errs
-    new_fam = [_wire(f) for f in svc.spec.ip_families or ()]
-    old_fam = [_wire(f) for f in old.spec.ip_families or ()]
+    new_fam = [wire_value(f) for f in svc.spec.ip_families or ()]
+    old_fam = [wire_value(f) for f in old.spec.ip_families or ()]
     if len(old_fam) == len(new_fam):
         errs += [
             _invalid("spec.ipFamilies[0]", new_fam, "may not change once set", json_value=True)
@@ -275,13 +275,13 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
     for i, p in enumerate(d.ports):
         if not p.node_port:
             continue
-        key = (_wire(p.protocol), p.node_port)
+        key = (wire_value(p.protocol), p.node_port)
         if key in node_ports:
             errs.append(_duplicate(f"spec.ports[{i}].nodePort", p.node_port))
         node_ports.add(key)
     seen_ports: set[tuple[str, int]] = set()
     for i, p in enumerate(d.ports):
-        pkey = (_wire(p.protocol), p.port)
+        pkey = (wire_value(p.protocol), p.port)
         if pkey in seen_ports:
             errs.append(_duplicate(f"spec.ports[{i}]", _port_key_json(pkey), json_value=True))
         seen_ports.add(pkey)
@@ -345,7 +345,7 @@ def _service_port(ctx: Context, path: str, port: ServicePort, require_name: bool
         else:
             names.add(name)
     errs += _port_number(f"{path}.port", port.port)
-    protocol = _wire(port.protocol)
+    protocol = wire_value(port.protocol)
     if protocol not in _PROTOCOLS:
         errs.append(_not_supported(f"{path}.protocol", protocol, _PROTOCOLS))
     target = port.target_port
@@ -373,7 +373,7 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
         errs.append(
             _invalid("spec.clusterIPs", ips, "must be empty when `clusterIP` is not specified", json_value=True)
         )
-    families = [_wire(f) for f in spec.ip_families or ()]
+    families = [wire_value(f) for f in spec.ip_families or ()]
     seen: set[str] = set()
     for i, fam in enumerate(families):
         if fam not in _FAMILIES:
@@ -382,7 +382,7 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
             errs.append(_duplicate(f"spec.ipFamilies[{i}]", fam, json_value=True))
         seen.add(fam)
     if spec.ip_family_policy is not None:
-        policy = _wire(spec.ip_family_policy)
+        policy = wire_value(spec.ip_family_policy)
         if policy not in _FAMILY_POLICIES:
             errs.append(_not_supported("spec.ipFamilyPolicy", policy, _FAMILY_POLICIES))
     existing = od.cluster_ips if od is not None else ()
@@ -457,11 +457,13 @@ def _traffic_policies(svc: Service, d: _Svc) -> list[FieldError]:
     elif hc:
         errs += _port_number("spec.healthCheckNodePort", hc)
     itp = spec.internal_traffic_policy
-    if itp is not None and _wire(itp) not in _TRAFFIC_POLICIES:
-        errs.append(_not_supported("spec.internalTrafficPolicy", _wire(itp), _TRAFFIC_POLICIES))
+    if itp is not None and wire_value(itp) not in _TRAFFIC_POLICIES:
+        errs.append(_not_supported("spec.internalTrafficPolicy", wire_value(itp), _TRAFFIC_POLICIES))
     td = spec.traffic_distribution
-    if td is not None and _wire(td) not in _TRAFFIC_DISTRIBUTIONS:
-        errs.append(_not_supported("spec.trafficDistribution", _wire(td), _TRAFFIC_DISTRIBUTIONS, json_value=False))
+    if td is not None and wire_value(td) not in _TRAFFIC_DISTRIBUTIONS:
+        errs.append(
+            _not_supported("spec.trafficDistribution", wire_value(td), _TRAFFIC_DISTRIBUTIONS, json_value=False)
+        )
     return errs
 
 
@@ -486,6 +488,6 @@ def service_warnings(version: KubeVersion, svc: Service) -> list[str]:
             out.append("spec.externalIPs is ignored for headless services")
         if d.session_affinity != "None":
             out.append("spec.SessionAffinity is ignored for headless services")
-    if _wire(spec.traffic_distribution) == _PREFER_CLOSE:
+    if wire_value(spec.traffic_distribution) == _PREFER_CLOSE:
         out.append('spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
     return out

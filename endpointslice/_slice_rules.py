@@ -31,11 +31,10 @@ from ._rules import (
     _strict_ip,
     _too_many,
     _update_common,
-    _wire,
 )
 from .discovery import LABEL_MANAGED_BY, Endpoint, EndpointHints, EndpointPort, EndpointSlice
 from .endpoints import EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
-from .enums import AddressType, Protocol
+from .enums import AddressType, Protocol, wire_value
 
 __all__ = ["endpoint_slice", "endpoint_slice_warnings", "endpoints", "endpoints_warnings"]
 
@@ -61,13 +60,13 @@ def endpoint_slice(ctx: Context, es: EndpointSlice, old: EndpointSlice | None) -
     else:
         errs = _update_common(ctx, es.metadata, old.metadata)
     declared: list[FieldError] = []
-    address_type = _wire(es.address_type)
+    address_type = wire_value(es.address_type)
     type_errs: list[FieldError] = []
     if not address_type:
         type_errs.append(_required("addressType"))
     elif address_type not in _ADDRESS_TYPES:
         type_errs.append(_not_supported("addressType", address_type, _ADDRESS_TYPES))
-    type_unchanged = old is not None and _wire(old.address_type) == address_type
+    type_unchanged = old is not None and wire_value(old.address_type) == address_type
     if not ctx.declarative:
         errs += type_errs
     elif not type_unchanged:
@@ -101,7 +100,7 @@ def _slice_ports(ctx: Context, ports: Sequence[EndpointPort]) -> list[FieldError
         else:
             names.add(name)
         # Only an absent protocol is defaulted; an explicit "" stays and is rejected.
-        protocol = _TCP if port.protocol is None else _wire(port.protocol)
+        protocol = _TCP if port.protocol is None else wire_value(port.protocol)
         if protocol not in _PROTOCOLS:
             errs.append(_not_supported(f"ports[{i}].protocol", protocol, _PROTOCOLS))
         if port.app_protocol is not None:
@@ -298,7 +297,7 @@ def _endpoints_port(ctx: Context, path: str, port: EndpointsPort, *, require_nam
     elif port.name:
         errs += _dns_label(f"{path}.name", port.name)
     errs += _port_number(f"{path}.port", port.port)
-    protocol = _wire(port.protocol) or _TCP
+    protocol = wire_value(port.protocol) or _TCP
     if protocol not in _PROTOCOLS:
         errs.append(_not_supported(f"{path}.protocol", protocol, _PROTOCOLS))
     if port.app_protocol is not None:
@@ -313,13 +312,13 @@ def _endpoints_port(ctx: Context, path: str, port: EndpointsPort, *, require_nam
 def endpoint_slice_warnings(version: KubeVersion, es: EndpointSlice, old: EndpointSlice | None) -> list[str]:
     """The warnings of a create or update of an EndpointSlice."""
     out: list[str] = []
-    if old is None and _wire(es.address_type) == _FQDN:
+    if old is None and wire_value(es.address_type) == _FQDN:
         out.append("spec.addressType: FQDN endpoints are deprecated")
     if es.metadata.label(LABEL_MANAGED_BY) in _CONTROLLERS:
         return out
     if old is not None and _semantic(old.endpoints) == _semantic(es.endpoints):
         return out
-    if _wire(es.address_type) in (_IPV4, _IPV6):
+    if wire_value(es.address_type) in (_IPV4, _IPV6):
         for i, ep in enumerate(es.endpoints or ()):
             for j, address in enumerate(ep.addresses):
                 out += _ip_warning(version, f"endpoints[{i}].addresses[{j}]", address)

@@ -22,6 +22,7 @@ import attrs
 
 from .discovery import LABEL_MANAGED_BY, LABEL_SERVICE_NAME, EndpointSlice
 from .endpoints import ANNOTATION_OVER_CAPACITY, Endpoints
+from .enums import wire_value
 from .kinds import KubeObject, kind_of
 from .service import Service
 from .validation import KubeVersion, validate, warnings
@@ -162,10 +163,6 @@ def _port_label(name: str, protocol: str) -> str:
     return f'"{name}"/{protocol}'
 
 
-def _wire(value: object) -> str:
-    return str(value.value) if isinstance(value, enum.Enum) else str(value or "")
-
-
 def run_checks(objects: Iterable[KubeObject], /, *, max_endpoints_per_slice: int = 100) -> list[Finding]:
     """Run every cross-object check over *objects* (lists must already be flattened).
 
@@ -265,12 +262,12 @@ def _controller_owned(s: EndpointSlice, svc: Service | None) -> bool:
 
 
 def _port_findings(s: EndpointSlice, svc: Service) -> Iterator[Finding]:
-    wanted = {((p.name or ""), _wire(p.protocol) or "TCP") for p in svc.spec.ports or ()}
+    wanted = {((p.name or ""), wire_value(p.protocol) or "TCP") for p in svc.spec.ports or ()}
     if not wanted:
         return
     shown = ", ".join(_port_label(n, p) for n, p in sorted(wanted))
     for i, port in enumerate(s.ports or ()):
-        key = (port.name or "", _wire(port.protocol) or "TCP")
+        key = (port.name or "", wire_value(port.protocol) or "TCP")
         if key not in wanted:
             yield _finding(
                 "ES002",
@@ -283,7 +280,7 @@ def _port_findings(s: EndpointSlice, svc: Service) -> Iterator[Finding]:
 
 def _service_families(svc: Service) -> list[str]:
     if svc.spec.ip_families:
-        return [_wire(f) for f in svc.spec.ip_families]
+        return [wire_value(f) for f in svc.spec.ip_families]
     from . import _validators
 
     families = []
@@ -295,7 +292,7 @@ def _service_families(svc: Service) -> list[str]:
 
 
 def _family_findings(s: EndpointSlice, svc: Service) -> Iterator[Finding]:
-    address_type = _wire(s.address_type)
+    address_type = wire_value(s.address_type)
     families = _service_families(svc)
     if address_type in ("IPv4", "IPv6") and families and address_type not in families:
         yield _finding(
@@ -312,7 +309,7 @@ def _conflicts(slices: Sequence[EndpointSlice]) -> Iterator[Finding]:
     for s in slices:
         if not s.service_name:
             continue
-        ports = [(p.name or "", _wire(p.protocol) or "TCP", p.port) for p in s.ports or ()] or [("", "TCP", None)]
+        ports = [(p.name or "", wire_value(p.protocol) or "TCP", p.port) for p in s.ports or ()] or [("", "TCP", None)]
         reported: set[str] = set()
         for i, endpoint in enumerate(s.endpoints or ()):
             c = endpoint.conditions
@@ -345,7 +342,7 @@ def _state(state: tuple[bool, bool, bool]) -> str:
 def _service_findings(
     svc: Service, sliced: set[tuple[str, str]], endpoints_names: set[tuple[str, str | None]]
 ) -> Iterator[Finding]:
-    if svc.spec.selector or _wire(svc.spec.type) == "ExternalName":
+    if svc.spec.selector or wire_value(svc.spec.type) == "ExternalName":
         return
     key = (_ns(svc), svc.metadata.name)
     if key not in sliced and key not in endpoints_names:

@@ -28,7 +28,7 @@ import attrs
 from ._frozen import FrozenDict
 from .discovery import LABEL_SERVICE_NAME, Endpoint, EndpointConditions, EndpointPort, EndpointSlice
 from .endpoints import Endpoints
-from .enums import AddressType
+from .enums import AddressType, wire_value
 from .meta import ObjectMeta, ObjectReference
 from .packing import EndpointIdentity, canonical_address, endpoint_identity, port_group_key
 
@@ -184,11 +184,6 @@ def _slice_id(eps: EndpointSlice, index: int) -> str:
     return f"{meta.namespace or ''}/{name}"
 
 
-def _address_type(eps: EndpointSlice) -> str:
-    at = eps.address_type
-    return at.value if isinstance(at, AddressType) else at
-
-
 _SERVER_SET = {
     "resource_version": None,
     "generation": None,
@@ -211,7 +206,7 @@ def _index(
     for i, eps in enumerate(slices):
         sid = _slice_id(eps, i)
         by_name.setdefault(sid, eps)
-        at = _address_type(eps)
+        at = wire_value(eps.address_type)
         service = eps.metadata.label(LABEL_SERVICE_NAME) or ""
         ports = port_group_key(eps.ports)
         for endpoint in eps.endpoints or ():

@@ -98,10 +98,6 @@ def endpoint_address_for_pod(service: Service, pod: Pod, /) -> EndpointAddress |
     )
 
 
-def _headless(service: Service) -> bool:
-    return service.spec.cluster_ip in (None, "", "None")
-
-
 def endpoints_for_service(
     service: Service,
     pods: Iterable[Pod],
@@ -157,7 +153,7 @@ def endpoints_for_service(
             subsets.append(EndpointSubset(addresses=addresses, not_ready_addresses=not_ready, ports=(port,)))
 
     labels = dict(service.metadata.labels or {})
-    if _headless(service):
+    if not service.has_cluster_ip:
         labels[LABEL_HEADLESS] = ""
     else:
         labels.pop(LABEL_HEADLESS, None)

@@ -23,7 +23,9 @@ __all__ = [
     "ServiceInternalTrafficPolicy",
     "ServiceType",
     "TrafficDistribution",
+    "default_protocol",
     "is_known",
+    "wire_value",
 ]
 
 
@@ -121,3 +123,23 @@ def is_known(value: enum.Enum | str | None) -> bool:
     (True, False, False)
     """
     return isinstance(value, enum.Enum)
+
+
+def wire_value(value: enum.Enum | str | None) -> str:
+    """The wire string of an enum-typed field: a member's value, an unknown string as kept, ``""`` if unset.
+
+    >>> wire_value(AddressType.IPV4), wire_value("IPv5"), wire_value(None)
+    ('IPv4', 'IPv5', '')
+    """
+    if value is None:
+        return ""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def default_protocol(value: Protocol | str | None) -> Protocol | str:
+    """A port's protocol as the apiserver stores it: unset becomes TCP.
+
+    >>> default_protocol(None), default_protocol("UDP")
+    (<Protocol.TCP: 'TCP'>, 'UDP')
+    """
+    return Protocol.TCP if value is None else value

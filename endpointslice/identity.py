@@ -17,7 +17,7 @@ import ipaddress
 from collections.abc import Iterable
 
 from .discovery import Endpoint, EndpointPort
-from .enums import AddressType, Protocol
+from .enums import AddressType, Protocol, default_protocol
 from .meta import ObjectReference
 
 __all__ = [
@@ -116,11 +116,6 @@ def canonical_address(text: str, /) -> tuple[str, AddressType] | None:
     return (v6.compressed, AddressType.IPV6)
 
 
-def _protocol(value: Protocol | str | None) -> Protocol | str:
-    # The API server defaults an unset protocol to TCP on Services and containers.
-    return Protocol.TCP if value is None else value
-
-
 def endpoint_identity(endpoint: Endpoint, /) -> EndpointIdentity:
     """Upstream's identity of an endpoint: what makes two endpoints "the same".
 
@@ -203,7 +198,7 @@ def port_group_key(ports: Iterable[EndpointPort] | None, /) -> PortGroupKey:
     """
     items = []
     for p in ports or ():
-        protocol = _protocol(p.protocol)
+        protocol = default_protocol(p.protocol)
         items.append(
             (
                 p.name or "",

@@ -39,7 +39,7 @@ import attrs
 
 from .discovery import Endpoint, EndpointPort, EndpointSlice
 from .endpoints import Endpoints, EndpointsList
-from .enums import AddressType, Protocol
+from .enums import AddressType, default_protocol, wire_value
 from .errors import Problem
 from .kinds import KubeList, KubeObject
 from .meta import ObjectMeta
@@ -156,18 +156,14 @@ def _invalid_addresses(endpoints: Endpoints) -> list[Problem]:
     return problems
 
 
-def _protocol(value: Protocol | str | None) -> str:
-    if value is None:
-        return Protocol.TCP.value
-    return value.value if isinstance(value, Protocol) else value
-
-
 def _port_warnings(endpoints: Endpoints, service: Service) -> list[Problem]:
     """Service ports kube-proxy cannot route with these endpoints, and Endpoints ports it ignores."""
-    offered = {(p.name or "", _protocol(p.protocol)) for s in endpoints.subsets or () for p in s.ports or ()}
+    offered = {
+        (p.name or "", wire_value(default_protocol(p.protocol))) for s in endpoints.subsets or () for p in s.ports or ()
+    }
     wanted: dict[tuple[str, str], int] = {}
     for i, service_port in enumerate(service.spec.ports or ()):
-        wanted.setdefault((service_port.name or "", _protocol(service_port.protocol)), i)
+        wanted.setdefault((service_port.name or "", wire_value(default_protocol(service_port.protocol))), i)
     warnings = []
     for (name, protocol), i in wanted.items():
         if (name, protocol) not in offered:
@@ -181,7 +177,7 @@ def _port_warnings(endpoints: Endpoints, service: Service) -> list[Problem]:
             )
     for i, subset in enumerate(endpoints.subsets or ()):
         for j, port in enumerate(subset.ports or ()):
-            key = (port.name or "", _protocol(port.protocol))
+            key = (port.name or "", wire_value(default_protocol(port.protocol)))
             if key not in wanted:
                 label = f"{key[0]!r}" if key[0] else "(unnamed)"
                 warnings.append(

@@ -44,13 +44,12 @@ from .discovery import (
     EndpointPort,
     EndpointSlice,
 )
-from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, ServiceType, TrafficDistribution
+from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, ServiceType, TrafficDistribution, default_protocol
 from .errors import EndpointSliceError, Problem
 from .identity import (
     EndpointIdentity,
     Fingerprint,
     PortGroupKey,
-    _protocol,
     canonical_address,
     endpoint_changed,
     endpoint_fingerprint,
@@ -234,11 +233,6 @@ def _namespace(meta: ObjectMeta) -> str:
     return meta.namespace or "default"
 
 
-def _has_cluster_ip(service: Service) -> bool:
-    ip = service.spec.cluster_ip
-    return ip is not None and ip not in ("", "None")
-
-
 def controller_manages(service: Service, /) -> bool:
     """Whether the EndpointSlice controller writes slices for *service* at all.
 
@@ -264,8 +258,8 @@ def address_types_for_service(service: Service, /) -> tuple[AddressType, ...]:
         elif family is IPFamily.IPV6:
             found.add(AddressType.IPV6)
     if not found:
-        if _has_cluster_ip(service):
-            assert service.spec.cluster_ip is not None  # noqa: S101  # _has_cluster_ip checked it.
+        if service.has_cluster_ip:
+            assert service.spec.cluster_ip is not None  # noqa: S101  # has_cluster_ip checked it.
             found.add(AddressType.IPV6 if ":" in service.spec.cluster_ip else AddressType.IPV4)
         else:
             found.update((AddressType.IPV4, AddressType.IPV6))
@@ -289,11 +283,11 @@ def find_port(pod: Pod, service_port: ServicePort, /) -> int | None:
         return service_port.port
     if isinstance(target, int):
         return target
-    protocol = _protocol(service_port.protocol)
+    protocol = default_protocol(service_port.protocol)
     sidecars = [c for c in pod.spec.init_containers or () if c.is_sidecar]
     for container in (*(pod.spec.containers or ()), *sidecars):
         for port in container.ports or ():
-            if port.name == target and _protocol(port.protocol) == protocol:
+            if port.name == target and default_protocol(port.protocol) == protocol:
                 return port.container_port
     return None
 
@@ -316,7 +310,7 @@ def endpoint_ports_for_pod(service: Service, pod: Pod, /) -> tuple[EndpointPort,
             EndpointPort(
                 name=sp.name or "",
                 port=number,
-                protocol=_protocol(sp.protocol),
+                protocol=default_protocol(sp.protocol),
                 app_protocol=sp.app_protocol,
             )
         )
@@ -484,7 +478,9 @@ def _service_ports_as_endpoint_ports(service: Service) -> tuple[EndpointPort, ..
         target = sp.target_port
         number = target if isinstance(target, int) else sp.port
         out.append(
-            EndpointPort(name=sp.name or "", port=number, protocol=_protocol(sp.protocol), app_protocol=sp.app_protocol)
+            EndpointPort(
+                name=sp.name or "", port=number, protocol=default_protocol(sp.protocol), app_protocol=sp.app_protocol
+            )
         )
     return tuple(out)
 
@@ -588,7 +584,7 @@ def slice_labels(
     changed = False
     if current is not None:
         changed = {k: v for k, v in current.items() if k not in RESERVED_LABELS} != service_labels
-    if (not _has_cluster_ip(service)) if headless is None else headless:
+    if (not service.has_cluster_ip) if headless is None else headless:
         service_labels[LABEL_HEADLESS] = ""
     service_labels[LABEL_SERVICE_NAME] = service.metadata.name or ""
     service_labels[LABEL_MANAGED_BY] = managed_by

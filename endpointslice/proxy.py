@@ -32,7 +32,7 @@ import attrs
 from ._frozen import FrozenDict
 from .discovery import LABEL_SERVICE_NAME, Endpoint, EndpointSlice, ForNode, ForZone
 from .endpoints import EndpointAddress, Endpoints, EndpointsPort, EndpointSubset
-from .enums import AddressType, Protocol, TrafficDistribution
+from .enums import AddressType, Protocol, TrafficDistribution, default_protocol, wire_value
 from .errors import EndpointSliceError
 from .meta import ObjectMeta
 from .packing import LABEL_HEADLESS, canonical_address
@@ -189,12 +189,6 @@ class _Collector:
         return ServiceView(namespace=namespace, name=name, address_type=self.address_type, ports=FrozenDict(ports))
 
 
-def _protocol(protocol: Protocol | str | None) -> str:
-    if protocol is None:
-        return Protocol.TCP.value
-    return protocol.value if isinstance(protocol, Protocol) else protocol
-
-
 def _first_ip(endpoint: Endpoint, address_type: AddressType) -> str | None:
     """The canonical first address of *endpoint* if it is an IP of *address_type*."""
     if not endpoint.addresses:
@@ -304,7 +298,7 @@ def proxy_view(
         for port in item.ports or ():
             if port.name is None or not port.port:
                 continue
-            key = ServicePortKey(name=port.name, protocol=_protocol(port.protocol))
+            key = ServicePortKey(name=port.name, protocol=wire_value(default_protocol(port.protocol)))
             for ip, endpoint in usable:
                 conditions = endpoint.conditions
                 hints = endpoint.hints
@@ -355,7 +349,7 @@ def endpoints_view(endpoints: Endpoints, /, *, address_type: AddressType = Addre
         for port in subset.ports or ():
             if not port.port:
                 continue
-            key = ServicePortKey(name=port.name or "", protocol=_protocol(port.protocol))
+            key = ServicePortKey(name=port.name or "", protocol=wire_value(default_protocol(port.protocol)))
             for ip_text, address, ready in usable:
                 collector.add(key, ProxyEndpoint(ip=ip_text, port=port.port, ready=ready, node_name=address.node_name))
     return collector.view(endpoints.metadata.namespace, endpoints.metadata.name or "")
@@ -446,16 +440,11 @@ def select_endpoints(
     return TrafficSelection(cluster=cluster, local=local, topology=mode, has_any=has_any)
 
 
-def _headless(service: Service) -> bool:
-    # The Endpoints controller labels a Service without a usable cluster IP.
-    return service.spec.cluster_ip in (None, "", "None")
-
-
 def _endpoints_labels(service: Service | None) -> FrozenDict[str, str] | None:
     if service is None:
         return None
     labels = dict(service.metadata.labels or {})
-    if _headless(service):
+    if not service.has_cluster_ip:
         labels[LABEL_HEADLESS] = ""
     else:
         labels.pop(LABEL_HEADLESS, None)

@@ -29,7 +29,7 @@ import attrs
 
 from ._frozen import FrozenDict
 from .discovery import LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Endpoint, EndpointSlice
-from .enums import AddressType, TrafficDistribution
+from .enums import AddressType, TrafficDistribution, wire_value
 from .packing import (
     ANNOTATION_TRIGGER_TIME,
     CONTROLLER_NAME,
@@ -97,11 +97,6 @@ def _describe_name(eps: EndpointSlice) -> str:
     return f"{eps.metadata.generate_name or ''}<generated>"
 
 
-def _address_type(eps: EndpointSlice) -> str:
-    at = eps.address_type
-    return at.value if isinstance(at, AddressType) else at
-
-
 def _count(eps: EndpointSlice) -> int:
     return len(eps.endpoints or ())
 
@@ -151,7 +146,7 @@ class Plan:
         head = f"{len(self.creates)} to create, {len(self.updates)} to update, {len(self.deletes)} to delete"
         lines = [f"{head} ({self.write_count} writes, {self.bytes_written} bytes)"]
         for eps in self.creates:
-            lines.append(f"  create {_describe_name(eps)} {_address_type(eps)}: {_count(eps)} endpoints")
+            lines.append(f"  create {_describe_name(eps)} {wire_value(eps.address_type)}: {_count(eps)} endpoints")
         for update in self.updates:
             before = {endpoint_identity(e): e for e in update.previous.endpoints or ()}
             after = {endpoint_identity(e): e for e in update.slice.endpoints or ()}
@@ -159,12 +154,12 @@ class Plan:
             removed = len(before.keys() - after.keys())
             changed = sum(1 for k in after.keys() & before.keys() if after[k] != before[k])
             lines.append(
-                f"  update {_describe_name(update.slice)} {_address_type(update.slice)}: "
+                f"  update {_describe_name(update.slice)} {wire_value(update.slice.address_type)}: "
                 f"{_count(update.previous)} -> {_count(update.slice)} endpoints "
                 f"(+{added} -{removed} ~{changed})"
             )
         for eps in self.deletes:
-            lines.append(f"  delete {_describe_name(eps)} {_address_type(eps)}: {_count(eps)} endpoints")
+            lines.append(f"  delete {_describe_name(eps)} {wire_value(eps.address_type)}: {_count(eps)} endpoints")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

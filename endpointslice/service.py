@@ -153,6 +153,14 @@ class Service(Model):
         """``clusterIP: None``: a headless Service."""
         return self.spec.cluster_ip == "None"
 
+    @property
+    def has_cluster_ip(self) -> bool:
+        """``clusterIP`` is an address: neither unset, empty, nor ``None`` (headless).
+
+        The controllers label slices and Endpoints of a Service without one as headless.
+        """
+        return self.spec.cluster_ip not in (None, "", "None")
+
 
 @attrs.frozen(kw_only=True)
 class ServiceList(Model):

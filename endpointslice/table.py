@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
-from .enums import Protocol, ServiceType
+from .enums import ServiceType, default_protocol, wire_value
 from .service import Service
 
 __all__ = ["human_duration", "parse_timestamp", "render_table"]
@@ -140,10 +140,6 @@ def _endpoints_row(e: Endpoints, wide: bool, now: dt.datetime) -> list[str]:
     return [e.metadata.name or "", cell, _age(e.metadata.creation_timestamp, now)]
 
 
-def _wire(value: object) -> str:
-    return value if isinstance(value, str) else str(getattr(value, "value", value))
-
-
 def _service_row(s: Service, wide: bool, now: dt.datetime) -> list[str]:
     spec = s.spec
     # A manifest that leaves `type` out gets ClusterIP from the apiserver's defaulting.
@@ -151,11 +147,11 @@ def _service_row(s: Service, wide: bool, now: dt.datetime) -> list[str]:
     external = _external_ip(s, kind, wide)
     ports = []
     for p in spec.ports or ():
-        protocol = _wire(p.protocol if p.protocol is not None else Protocol.TCP)
+        protocol = wire_value(default_protocol(p.protocol))
         ports.append(f"{p.port}:{p.node_port}/{protocol}" if p.node_port else f"{p.port}/{protocol}")
     row = [
         s.metadata.name or "",
-        _wire(kind),
+        wire_value(kind),
         spec.cluster_ip or "<none>",
         external,
         ",".join(ports) or "<none>",

@@ -37,6 +37,10 @@ __all__ = [
 EXTRA = "*"
 
 
+def _is_ready(conditions: tuple[PodCondition, ...] | tuple[NodeCondition, ...] | None) -> bool:
+    return any(c.type == "Ready" and c.status is ConditionStatus.TRUE for c in conditions or ())
+
+
 #: Field metadata of the catch-all field.
 _EXTRA = wire(EXTRA)
 
@@ -110,7 +114,7 @@ class PodStatus(Model):
     @property
     def is_ready(self) -> bool:
         """The ``Ready`` condition is ``True``."""
-        return any(c.type == "Ready" and c.status is ConditionStatus.TRUE for c in self.conditions or ())
+        return _is_ready(self.conditions)
 
 
 @attrs.frozen(kw_only=True)
@@ -153,7 +157,7 @@ class NodeStatus(Model):
     @property
     def is_ready(self) -> bool:
         """The ``Ready`` condition is ``True``."""
-        return any(c.type == "Ready" and c.status is ConditionStatus.TRUE for c in self.conditions or ())
+        return _is_ready(self.conditions)
 
 
 @attrs.frozen(kw_only=True)
