@@ -256,7 +256,8 @@ def check_lines(
     The code leaves the normalised value in *var* (a list becomes a tuple, a
     dict a `FrozenDict`, a known enum string its member) and runs *fail*
     when the value has the wrong type. With *trusted*, nested model values
-    are known to be right (the loader built them) and are not checked again.
+    and list-to-tuple conversions are known to be right (the loader did
+    them) and are not checked again; no code at all may remain.
     Both the constructor's checker and the loader's fast path are generated
     from this one function, so they cannot disagree.
     """
@@ -297,9 +298,11 @@ def check_lines(
     elif t.kind == JSON:
         lines.append(f"{pad}{var} = freeze_json({var})")
     elif t.kind == TUPLE:
-        lines.append(f"{pad}if {var}.__class__ is not tuple:")
-        lines.append(f"{pad}    if not isinstance({var}, (list, tuple)): {fail}")
-        lines.append(f"{pad}    {var} = tuple({var})")
+        if not trusted:
+            # The loader has already made a tuple of the JSON list.
+            lines.append(f"{pad}if {var}.__class__ is not tuple:")
+            lines.append(f"{pad}    if not isinstance({var}, (list, tuple)): {fail}")
+            lines.append(f"{pad}    {var} = tuple({var})")
         item = t.item
         assert item is not None  # noqa: S101  # _analyse always sets it for tuples.
         if item.kind == STR:
@@ -314,7 +317,7 @@ def check_lines(
             lines.append(f"{pad}w = check_items({var}, spec{i}.item)")
             lines.append(f"{pad}if w is None: {fail}")
             lines.append(f"{pad}{var} = w")
-    return lines
+    return lines if len(lines) > 1 else []
 
 
 def _compile_checker(cls: type) -> Callable[[Any], None]:
@@ -366,9 +369,12 @@ def _fail(model: str, wire: str, spec: TypeSpec, value: object) -> None:
 class Model:
     """Base of every model class: runs the generated checks after attrs' ``__init__``.
 
-    Models are declared with ``@attrs.frozen(kw_only=True)`` directly, so
-    that type checkers and attrs' own helpers (``attrs.evolve``,
-    ``attrs.fields``) treat them as the attrs classes they are.
+    Models are declared with ``@attrs.frozen(kw_only=True, weakref_slot=False)``
+    directly, so that type checkers and attrs' own helpers (``attrs.evolve``,
+    ``attrs.fields``) treat them as the attrs classes they are. Without the
+    ``__weakref__`` slot the loader can build them much faster (see
+    ``_convert._builder``); like tuples and strings, they cannot be weakly
+    referenced.
     """
 
     __slots__ = ()

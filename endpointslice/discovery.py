@@ -40,7 +40,7 @@ LABEL_SERVICE_NAME = "kubernetes.io/service-name"
 LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointConditions(Model):
     """The state of one endpoint. ``None`` means *unknown*, not false."""
 
@@ -64,21 +64,21 @@ class EndpointConditions(Model):
         return self.terminating is True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ForZone(Model):
     """A zone hint: the zone whose clients should use the endpoint."""
 
     name: str = attrs.field(metadata=zero(""))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ForNode(Model):
     """A node hint (1.33+): the node whose clients should use the endpoint."""
 
     name: str = attrs.field(metadata=zero(""))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointHints(Model):
     """Topology hints for one endpoint."""
 
@@ -86,7 +86,7 @@ class EndpointHints(Model):
     for_nodes: tuple[ForNode, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Endpoint(Model):
     """One endpoint of a slice: its addresses and what is known about it."""
 
@@ -100,7 +100,7 @@ class Endpoint(Model):
     hints: EndpointHints | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointPort(Model):
     """A port of an EndpointSlice (discovery.k8s.io/v1 ``EndpointPort``).
 
@@ -114,7 +114,7 @@ class EndpointPort(Model):
     app_protocol: str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointSlice(Model):
     """A discovery.k8s.io/v1 EndpointSlice."""
 
@@ -137,7 +137,7 @@ class EndpointSlice(Model):
         return self.metadata.label(LABEL_MANAGED_BY)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointSliceList(Model):
     """A discovery.k8s.io/v1 EndpointSliceList."""
 

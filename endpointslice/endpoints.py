@@ -23,7 +23,7 @@ __all__ = [
 ANNOTATION_OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointAddress(Model):
     """One address of an Endpoints subset."""
 
@@ -33,7 +33,7 @@ class EndpointAddress(Model):
     target_ref: ObjectReference | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointsPort(Model):
     """A port of an Endpoints subset (core/v1 ``EndpointPort``).
 
@@ -47,7 +47,7 @@ class EndpointsPort(Model):
     app_protocol: str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointSubset(Model):
     """A set of addresses that all expose the same set of ports."""
 
@@ -56,7 +56,7 @@ class EndpointSubset(Model):
     ports: tuple[EndpointsPort, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Endpoints(Model):
     """A core/v1 Endpoints object."""
 
@@ -67,7 +67,7 @@ class Endpoints(Model):
     subsets: tuple[EndpointSubset, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EndpointsList(Model):
     """A core/v1 EndpointsList."""
 

@@ -22,7 +22,7 @@ def _as_tuple(items: Iterable[KubeObject]) -> tuple[KubeObject, ...]:
     return tuple(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class KubeList:
     """The generic ``apiVersion: v1, kind: List`` that ``kubectl get -o yaml`` prints.
 

@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OwnerReference(Model):
     """`metadata.ownerReferences[]`: the object that owns this one."""
 
@@ -33,7 +33,7 @@ class OwnerReference(Model):
     block_owner_deletion: bool | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ObjectReference(Model):
     """core/v1 `ObjectReference`, e.g. an endpoint's ``targetRef`` to its Pod."""
 
@@ -46,7 +46,7 @@ class ObjectReference(Model):
     uid: str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ManagedFieldsEntry(Model):
     """`metadata.managedFields[]`; ``fieldsV1`` is kept as opaque JSON."""
 
@@ -59,7 +59,7 @@ class ManagedFieldsEntry(Model):
     time: str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ObjectMeta(Model):
     """`metadata` of a namespaced or cluster-scoped object, with every field of the 1.37 schema."""
 
@@ -88,14 +88,14 @@ class ObjectMeta(Model):
         return None if self.annotations is None else self.annotations.get(key)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ShardInfo(Model):
     """`ListMeta.shardInfo` (1.37)."""
 
     selector: str = attrs.field(metadata=zero(""))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ListMeta(Model):
     """`metadata` of a list."""
 

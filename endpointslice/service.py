@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServicePort(Model):
     """One port of a Service."""
 
@@ -51,21 +51,21 @@ class ServicePort(Model):
     node_port: int | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientIPConfig(Model):
     """`sessionAffinityConfig.clientIP`."""
 
     timeout_seconds: int | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SessionAffinityConfig(Model):
     """`spec.sessionAffinityConfig`."""
 
     client_ip: ClientIPConfig | None = attrs.field(default=None, metadata=wire("clientIP"))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServiceSpec(Model):
     """`Service.spec`."""
 
@@ -91,7 +91,7 @@ class ServiceSpec(Model):
     traffic_distribution: TrafficDistribution | str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PortStatus(Model):
     """`status.loadBalancer.ingress[].ports[]`."""
 
@@ -100,7 +100,7 @@ class PortStatus(Model):
     error: str | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LoadBalancerIngress(Model):
     """`status.loadBalancer.ingress[]`."""
 
@@ -110,14 +110,14 @@ class LoadBalancerIngress(Model):
     ports: tuple[PortStatus, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LoadBalancerStatus(Model):
     """`status.loadBalancer`."""
 
     ingress: tuple[LoadBalancerIngress, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Condition(Model):
     """A meta/v1 `Condition` (``Service.status.conditions[]``)."""
 
@@ -129,7 +129,7 @@ class Condition(Model):
     message: str = attrs.field(metadata=zero(""))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServiceStatus(Model):
     """`Service.status`; ``loadBalancer`` is always written, ``{}`` when empty, as the API does."""
 
@@ -137,7 +137,7 @@ class ServiceStatus(Model):
     conditions: tuple[Condition, ...] | None = attrs.field(default=None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Service(Model):
     """A core/v1 Service."""
 
@@ -162,7 +162,7 @@ class Service(Model):
         return self.spec.cluster_ip not in (None, "", "None")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServiceList(Model):
     """A core/v1 ServiceList."""
 

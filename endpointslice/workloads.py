@@ -45,7 +45,7 @@ def _is_ready(conditions: tuple[PodCondition, ...] | tuple[NodeCondition, ...] |
 _EXTRA = wire(EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ContainerPort(Model):
     """`containers[].ports[]`."""
 
@@ -57,7 +57,7 @@ class ContainerPort(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Container(Model):
     """A container or init container; ``restartPolicy: Always`` on an init container marks a sidecar."""
 
@@ -72,7 +72,7 @@ class Container(Model):
         return self.restart_policy == "Always"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodSpec(Model):
     """The parts of `Pod.spec` that endpoint controllers read."""
 
@@ -84,7 +84,7 @@ class PodSpec(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodIP(Model):
     """`status.podIPs[]`."""
 
@@ -92,7 +92,7 @@ class PodIP(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodCondition(Model):
     """`status.conditions[]` of a Pod."""
 
@@ -101,7 +101,7 @@ class PodCondition(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodStatus(Model):
     """The parts of `Pod.status` that endpoint controllers read."""
 
@@ -117,7 +117,7 @@ class PodStatus(Model):
         return _is_ready(self.conditions)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Pod(Model):
     """A core/v1 Pod, as input to controller emulation."""
 
@@ -130,7 +130,7 @@ class Pod(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeCondition(Model):
     """`status.conditions[]` of a Node."""
 
@@ -139,14 +139,14 @@ class NodeCondition(Model):
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeSpec(Model):
     """`Node.spec`, kept whole in ``extra``."""
 
     extra: FrozenDict[str, Any] = attrs.field(factory=FrozenDict, metadata=_EXTRA)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeStatus(Model):
     """The parts of `Node.status` that endpoint controllers read."""
 
@@ -160,7 +160,7 @@ class NodeStatus(Model):
         return _is_ready(self.conditions)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Node(Model):
     """A core/v1 Node, as input to controller emulation (zones, readiness, CPU)."""
 
@@ -178,7 +178,7 @@ class Node(Model):
         return self.metadata.label("topology.kubernetes.io/zone")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PodList(Model):
     """A core/v1 PodList."""
 
@@ -189,7 +189,7 @@ class PodList(Model):
     items: tuple[Pod, ...] = attrs.field(metadata=zero(()))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NodeList(Model):
     """A core/v1 NodeList."""
 

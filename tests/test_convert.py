@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from endpointslice import EndpointSlice, Service, StructureError, io
-from endpointslice._convert import diagnose, render_path
+from endpointslice import Endpoint, EndpointSlice, ObjectReference, Service, StructureError, io
+from endpointslice._convert import _builder, diagnose, render_path
+from endpointslice._model import Model
 
 VALID_SLICE: dict[str, Any] = {
     "apiVersion": "discovery.k8s.io/v1",
@@ -184,3 +185,34 @@ def test_interned_hints_are_shared_and_equal_to_constructed_ones() -> None:
     assert hints is not None
     assert hints is b.endpoints[0].hints
     assert attrs.evolve(hints) == hints
+
+
+def _model_classes() -> list[type]:
+    found: list[type] = []
+    todo = list(Model.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if not cls.__name__.endswith("Builder"):
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+@pytest.mark.parametrize("cls", _model_classes(), ids=lambda c: c.__name__)
+def test_every_model_gets_the_fast_builder(cls: type) -> None:
+    # A model declared with a __weakref__ slot still loads, but through the
+    # slower descriptors; this keeps all of them on the fast road.
+    assert _builder(cls) is not None
+
+
+def test_loaded_models_are_of_the_model_class_itself() -> None:
+    obj = io.from_dict(VALID_SLICE)
+    assert type(obj) is EndpointSlice
+    assert obj.endpoints is not None
+    endpoint = obj.endpoints[0]
+    assert type(endpoint) is Endpoint
+    assert type(endpoint.target_ref) is ObjectReference
+    assert endpoint == attrs.evolve(endpoint)
+    assert hash(endpoint) == hash(attrs.evolve(endpoint))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        endpoint.zone = "b"  # type: ignore[misc]
