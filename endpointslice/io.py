@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar, overload
 
 import attrs
 import yaml
 
-from . import _convert, _yaml
+from . import _convert, _jsonlist, _yaml
 from ._frozen import freeze_json, thaw_json
+from ._model import specs
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, OtherObject
 from .meta import ListMeta
@@ -335,6 +337,36 @@ def load_documents(
     return docs
 
 
+def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> KubeObject | None:
+    """A JSON list document loaded item by item (see `_jsonlist`), or ``None`` to parse the text whole.
+
+    The result is the one `from_dict` gives for the whole document.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode(json.detect_encoding(text), "surrogatepass")  # As json.loads decodes.
+        except UnicodeDecodeError:
+            return None
+
+    def loader_for(api_version: str, kind: str) -> Callable[[Any], Any] | None:
+        cls = KINDS.get((api_version, kind))
+        if cls is KubeList:
+            return functools.partial(from_dict, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+        item = next((f.type.item for f in specs(cls) if f.wire == "items"), None) if cls else None
+        return _convert.structure_fn(item.target, strict) if item and item.target else None
+
+    split = _jsonlist.split_list(text, loader_for)
+    if split is None:
+        return None
+    head, items = split
+    try:
+        obj: Any = from_dict(head, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+    except StructureError:
+        return None
+    listed: KubeObject = attrs.evolve(obj, items=tuple(items))
+    return listed
+
+
 def _read_documents(
     text: str | bytes, name: str, ignore_unknown: bool, keep_other_kinds: bool
 ) -> tuple[list[Document], list[Problem], bool]:
@@ -346,6 +378,9 @@ def _read_documents(
     """
     source = _SourceText(text)
     if _yaml.looks_like_json(text):
+        listed = _load_json_list(text, not ignore_unknown, keep_other_kinds)
+        if listed is not None:
+            return [Document(object=listed, source=name, index=0, text=source)], [], False
         try:
             data = json.loads(text)
         except ValueError:
