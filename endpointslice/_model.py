@@ -373,7 +373,7 @@ class Model:
     directly, so that type checkers and attrs' own helpers (``attrs.evolve``,
     ``attrs.fields``) treat them as the attrs classes they are. Without the
     ``__weakref__`` slot the loader can build them much faster (see
-    ``_convert._builder``); like tuples and strings, they cannot be weakly
+    ``_convert._twin``); like tuples and strings, they cannot be weakly
     referenced.
     """
 
