@@ -18,6 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from kind_strategies import LIST_KINDS, SINGLE_KINDS
 
 from endpointslice import (
     AddressType,
@@ -51,29 +52,6 @@ UPSTREAM_YAML = sorted((DATA / "upstream").glob("*.yaml"))
 INVALID = DATA / "invalid"
 
 #: One strategy per kind, valid and arbitrary; ids name them in test output.
-SINGLE_KINDS: list[Any] = [
-    pytest.param(factory(any_values=any_values), id=f"{factory.__name__}{'-any' if any_values else ''}")
-    for factory in (
-        strategies.endpoint_slices,
-        strategies.endpoints_objects,
-        strategies.services,
-        strategies.pods,
-        strategies.nodes,
-    )
-    for any_values in (False, True)
-]
-LIST_KINDS: list[Any] = [
-    pytest.param(factory(any_values=any_values), id=f"{factory.__name__}{'-any' if any_values else ''}")
-    for factory in (
-        strategies.endpoint_slice_lists,
-        strategies.endpoints_lists,
-        strategies.service_lists,
-        strategies.pod_lists,
-        strategies.node_lists,
-        strategies.kube_lists,
-    )
-    for any_values in (False, True)
-]
 
 
 def _share(divisor: int) -> settings:

@@ -6,21 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+from kind_strategies import LIST_KINDS
 
 from endpointslice import EndpointSliceList, KubeList, LoadError, Service, ServiceList, io, strategies
 from endpointslice import _jsonlist as jsonlist
 from endpointslice.io import _load_json_list
-
-LISTS = st.one_of(
-    strategies.endpoint_slice_lists(any_values=True),
-    strategies.endpoints_lists(any_values=True),
-    strategies.service_lists(any_values=True),
-    strategies.pod_lists(any_values=True),
-    strategies.node_lists(any_values=True),
-    strategies.kube_lists(any_values=True),
-)
 
 
 def _outcome(text: str | bytes) -> list[str]:
@@ -44,8 +37,11 @@ def _reordered(data: dict[str, Any]) -> str:
     return json.dumps({**first, **data})
 
 
-@given(obj=LISTS)
-def test_lists_load_item_by_item_to_what_the_whole_parse_gives(obj: Any) -> None:
+@pytest.mark.parametrize("strategy", LIST_KINDS)
+@settings(max_examples=max(10, settings().max_examples // 5))
+@given(drawn=st.data())
+def test_lists_load_item_by_item_as_the_whole_parse_does(strategy: SearchStrategy[Any], drawn: st.DataObject) -> None:
+    obj = drawn.draw(strategy)
     kubectl_order = io.dumps(obj, output=io.Output.JSON)
     data = io.to_dict(obj)
     whole = io.from_dict(data, keep_other_kinds=True)

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
+from kind_strategies import SINGLE_KINDS, TYPED_LIST_KINDS
 from kubernetes_validate import utils as kubernetes_validate_utils
 from referencing import Registry, Resource
 
@@ -27,29 +28,6 @@ from endpointslice import EndpointSlice, strategies
 from endpointslice.io import Output, dumps, to_dict
 
 KUBERNETES_VERSION = "1.37.0"
-
-SINGLE_KINDS: list[Any] = [
-    pytest.param(factory(any_values=any_values), id=f"{factory.__name__}{'-any' if any_values else ''}")
-    for factory in (
-        strategies.endpoint_slices,
-        strategies.endpoints_objects,
-        strategies.services,
-        strategies.pods,
-        strategies.nodes,
-    )
-    for any_values in (False, True)
-]
-LIST_KINDS: list[Any] = [
-    pytest.param(factory(any_values=any_values), id=f"{factory.__name__}{'-any' if any_values else ''}")
-    for factory in (
-        strategies.endpoint_slice_lists,
-        strategies.endpoints_lists,
-        strategies.service_lists,
-        strategies.pod_lists,
-        strategies.node_lists,
-    )
-    for any_values in (False, True)
-]
 
 
 @functools.cache
@@ -95,7 +73,7 @@ class TestSchema:
 
         _validate(json.loads(dumps(obj, output=Output.JSON)))
 
-    @pytest.mark.parametrize("strategy", LIST_KINDS)
+    @pytest.mark.parametrize("strategy", TYPED_LIST_KINDS)
     @_share(6)
     @given(data=st.data())
     def test_dumped_list_validates_strictly(self, strategy: SearchStrategy[Any], data: st.DataObject) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import fuzz_documents
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -1491,25 +1492,10 @@ def test_any_string_address_gives_errors_not_exceptions(text: str) -> None:
 # Fuzzing (structure-aware); benchmarks/fuzz_validate.py runs the same with 100 000 inputs.
 
 
-def _fuzz_module() -> Any:
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("fuzz_documents", Path(__file__).with_name("fuzz_documents.py"))
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FUZZ = _fuzz_module()
-
-
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(FUZZ.documents())
+@given(fuzz_documents.documents())
 def test_loader_and_validator_survive_fuzzed_documents(text: str) -> None:
-    FUZZ.pipeline(text)
+    fuzz_documents.pipeline(text)
 
 
 def test_loader_survives_brackets_in_unknown_keys() -> None:
