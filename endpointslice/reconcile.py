@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -47,6 +47,7 @@ from .packing import (
     apply_hints,
     desired_from_endpoints,
     endpoint_changed,
+    endpoint_fingerprint,
     endpoint_identity,
     hints_mode,
     hints_need_update,
@@ -300,6 +301,35 @@ def _best_fit(unchanged: list[EndpointSlice], wanted: int, limit: int) -> Endpoi
     return best
 
 
+def _walk_rest(
+    current: tuple[Endpoint, ...],
+    done: int,
+    pair: tuple[Endpoint, Fingerprint] | None,
+    pop: Callable[[EndpointIdentity, None], tuple[Endpoint, Fingerprint] | None],
+    indexed: Mapping[EndpointIdentity, tuple[Endpoint, Fingerprint]],
+) -> tuple[list[tuple[Endpoint, Fingerprint]], bool]:
+    """The desired endpoints a slice keeps, and whether any of them changed.
+
+    The fast walk in `_reconcile_group` kept ``current[:done]`` unchanged and
+    stopped at ``current[done]``, for which it popped *pair* (``None`` when
+    that endpoint is no longer desired).
+    """
+    kept = [indexed[endpoint_identity(e)] for e in current[:done]]
+    changed = False
+    if pair is not None:
+        kept.append(pair)
+        changed = endpoint_changed(pair[0], current[done])
+    for endpoint in current[done + 1 :]:
+        pair = pop(endpoint_identity(endpoint), None)
+        if pair is None:
+            continue
+        kept.append(pair)
+        if not changed and endpoint_fingerprint(endpoint) != pair[1]:
+            # The raw values differ; endpoint_changed decides, reading unset strings as "".
+            changed = endpoint_changed(pair[0], endpoint)
+    return kept, changed
+
+
 def _reconcile_group(
     service: Service,
     existing: list[EndpointSlice],
@@ -319,12 +349,14 @@ def _reconcile_group(
     # Step 1: walk the existing slices, keeping desired endpoints where they are.
     for eps in existing:
         current = eps.endpoints or ()
-        kept: list[tuple[Endpoint, Fingerprint]] = []
-        changed = False
-        keep = kept.append
+        # Almost every slice is unchanged, so the walk first only counts the
+        # endpoints that are still desired and unchanged, and stops at the
+        # first that is not; _walk_rest takes over from there.
+        # endpoint_identity and endpoint_fingerprint are inlined: this loop
+        # runs once per existing endpoint and dominates a large reconcile.
+        done = 0
+        pair = None
         for endpoint in current:
-            # endpoint_identity and endpoint_fingerprint, inlined: this loop runs once per
-            # existing endpoint and dominates a large reconcile.
             addresses = endpoint.addresses
             if len(addresses) > 1:
                 addresses = tuple(sorted(addresses))
@@ -332,9 +364,7 @@ def _reconcile_group(
             c = endpoint.conditions
             if ref is None:
                 pair = pop((addresses, endpoint.hostname or "", "", ""), None)
-                if pair is None:
-                    continue
-                seen: Fingerprint = (
+                if pair is None or pair[1] != (
                     endpoint.node_name,
                     endpoint.zone,
                     c.ready,
@@ -345,12 +375,11 @@ def _reconcile_group(
                     None,
                     None,
                     True,
-                )
+                ):
+                    break
             else:
                 pair = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
-                if pair is None:
-                    continue
-                seen = (
+                if pair is None or pair[1] != (
                     endpoint.node_name,
                     endpoint.zone,
                     c.ready,
@@ -361,18 +390,21 @@ def _reconcile_group(
                     ref.api_version,
                     ref.field_path,
                     False,
-                )
-            keep(pair)
-            if not changed and seen != pair[1]:
-                # The raw values differ; endpoint_changed decides, reading unset strings as "".
-                changed = endpoint_changed(pair[0], endpoint)
+                ):
+                    break
+            done += 1
+        if done == len(current):
+            kept: list[tuple[Endpoint, Fingerprint]] | None = None  # All kept, none changed.
+            changed = False
+        else:
+            kept, changed = _walk_rest(current, done, pair, pop, group.indexed)
         if list(map(_HINTS, current)).count(None) != len(current):
             hinted.add(eps.metadata.name or "")
         labels, labels_changed = slice_labels(
             service, managed_by=managed_by, current=eps.metadata.labels or {}, headless=headless
         )
         name = eps.metadata.name or ""
-        if changed or len(kept) != len(current):
+        if kept is not None and (changed or len(kept) != len(current)):
             if kept:
                 updates[name] = _Update(eps, [pair[0] for pair in kept], labels)
             else:
