@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 import sys
 from typing import Any
 
@@ -219,3 +220,5 @@ def test_loaded_models_are_of_the_model_class_itself() -> None:
     assert hash(endpoint) == hash(attrs.evolve(endpoint))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         endpoint.zone = "b"  # type: ignore[misc]
+    assert copy.deepcopy(obj) == obj
+    assert pickle.loads(pickle.dumps(obj)) == obj  # noqa: S301  # Our own data, just written.
