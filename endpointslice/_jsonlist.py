@@ -22,9 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 # JSON's own whitespace; the standard decoder skips exactly these.
 _SPACE = re.compile(r"[ \t\n\r]*")
@@ -37,6 +35,7 @@ _STRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type
 _VALUE = re.compile(r'[ \t\n\r]*:[ \t\n\r]*"([A-Za-z0-9./-]*)"')
 # Keys a list document may have before its items; anything else means it is not a list.
 _HEAD_KEYS = frozenset({"apiVersion", "kind", "metadata"})
+_KIND_KEYS = frozenset({"apiVersion", "kind"})
 
 Loader = Callable[[Any], Any]
 
@@ -82,6 +81,8 @@ def _split(text: str, loader_for: Callable[[str, str], Loader | None]) -> tuple[
             return None
         else:
             head[key], i = _DECODE(text, i)
+            if items is None and key in _KIND_KEYS and _not_a_list(head, loader_for):
+                return None  # A single object: stop before decoding the rest twice.
         i = _skip(text, i)
         if text[i] == ",":
             i += 1
@@ -94,6 +95,12 @@ def _split(text: str, loader_for: Callable[[str, str], Loader | None]) -> tuple[
     if (head.get("apiVersion"), head.get("kind")) != assumed:
         return None  # The guess was wrong; the ordinary path decides.
     return head, items
+
+
+def _not_a_list(head: dict[str, Any], loader_for: Callable[[str, str], Loader | None]) -> bool:
+    """Whether ``apiVersion`` and ``kind``, both read already (as kubectl prints them), name no list we load."""
+    api_version, kind = head.get("apiVersion"), head.get("kind")
+    return isinstance(api_version, str) and isinstance(kind, str) and loader_for(api_version, kind) is None
 
 
 def _skip(text: str, i: int) -> int:

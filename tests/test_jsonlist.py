@@ -161,3 +161,15 @@ def test_a_wrong_guess_of_the_kind_is_caught(monkeypatch: pytest.MonkeyPatch) ->
     assert _load_json_list(text, strict=False, keep_other_kinds=False) is None
     with pytest.raises(LoadError, match=r"items\[0\]: missing kind"):
         io.loads(text, ignore_unknown=True)
+
+
+def test_split_list_stops_at_the_kind_of_a_single_object() -> None:
+    seen: list[tuple[str, str]] = []
+
+    def loader_for(api_version: str, kind: str) -> Any:
+        seen.append((api_version, kind))
+        return None
+
+    # Nothing after "kind" is decoded: the broken metadata is never reached.
+    assert jsonlist.split_list('{"apiVersion": "v1", "kind": "Service", "metadata": {oops', loader_for) is None
+    assert seen == [("v1", "Service")]
