@@ -14,20 +14,35 @@ usage (nothing is written then).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from . import io
 from ._cli import max_endpoints_per_slice
+from ._inplace import (
+    RewriteError,
+    Source,
+    Staged,
+    check_writable,
+    commit,
+    content_region,
+    discard,
+    line_ending,
+    read_sources,
+    splice,
+    stage,
+    unchanged,
+)
+from .discovery import EndpointSlice
 from .endpoints import Endpoints, EndpointsList
-from .errors import Problem
+from .errors import LoadError, Problem
 from .io import Document
 from .kinds import KubeList, KubeObject
 from .migrate import DEFAULT_MANAGED_BY, Migration, check_managed_by, migrate, view_differences
 from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, PackingError
 from .service import Service
+from .validation import validate_endpoint_slice
 
 HELP = "convert hand-written Endpoints into EndpointSlice manifests"
 PROG = "endpointslice migrate"
@@ -70,6 +85,12 @@ def register(sub: Any) -> None:
         "--in-place",
         action="store_true",
         help="rewrite the files instead of printing; documents without Endpoints stay byte for byte",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --in-place, also rewrite read-only files, files with several hard links, "
+        "and files whose owner cannot be kept",
     )
     p.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default yaml)")
     p.set_defaults(func=run)
@@ -156,36 +177,146 @@ def _render(objects: Sequence[KubeObject], output: io.Output) -> str:
     return io.dumps(list(objects), output=output) if objects else ""
 
 
-def _rewrite(path: str, changed: dict[int, list[KubeObject]], docs: Sequence[Document]) -> None:
-    """Rewrite one file: each changed document's text replaced, everything else kept byte for byte."""
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    spans: list[tuple[int, int, str]] = []
+def _eol(text: str, eol: str) -> str:
+    return text if eol == "\n" else text.replace("\n", eol)
+
+
+def _new_text(source: Source, docs: Sequence[Document], changed: dict[int, list[KubeObject]]) -> str:
+    """The file's new text: each changed document's content replaced, every other character kept."""
+    text = source.text
+    if any(d.span is None for d in docs if d.index in changed):
+        # JSON holds one document: the whole file is rewritten, in JSON.
+        everything = [o for d in docs for o in changed.get(d.index, [d.object])]
+        return _eol(_render(everything, io.Output.JSON), line_ending(text))
+    edits: list[tuple[int, int, str]] = []
     for doc in docs:
         if doc.index not in changed:
             continue
-        span = doc.span
-        if span is None:
-            # JSON holds one document: rewrite the whole file in the output format.
-            everything = [o for d in docs for o in changed.get(d.index, [d.object])]
-            text = _render(everything, io.Output.JSON)
-            spans = []
-            break
-        start, end = span
+        start, end = content_region(doc, text)
+        original = text[start:end]
+        # New lines use the document's own line break, or the file's.
+        eol = line_ending(original) if "\n" in original else line_ending(text)
         objects = changed[doc.index]
         if objects and objects[0] is doc.object and isinstance(doc.object, Endpoints):
             # --keep-endpoints: the Endpoints document stays as written, its slices follow it.
-            original = text[start:end] if text[start:end].endswith("\n") else text[start:end] + "\n"
-            replacement = original + ("---\n" + _render(objects[1:], io.Output.YAML) if objects[1:] else "")
+            kept = original if original.endswith("\n") else original + eol
+            rest = objects[1:]
+            replacement = kept + ("---" + eol + _eol(_render(rest, io.Output.YAML), eol) if rest else "")
         else:
-            replacement = _render(objects, io.Output.YAML)
-        spans.append((start, end, replacement))
-    for start, end, replacement in sorted(spans, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    tmp = f"{path}.endpointslice-migrate.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+            replacement = _eol(_render(objects, io.Output.YAML), eol)
+        edits.append((start, end, replacement))
+    return splice(text, edits)
+
+
+def _verify(source: Source, text: str, expected: Sequence[KubeObject], new: Sequence[KubeObject]) -> list[Problem]:
+    """Why *text* must not replace *source*: it must reload as *expected*, and its *new* slices must validate."""
+    try:
+        reloaded = io.loads(text, source=source.name, keep_other_kinds=True)
+    except LoadError as exc:
+        first = exc.problems[0].message if exc.problems else str(exc)
+        return [Problem(source=source.name, message=f"the rewritten file would not load ({first}); not rewritten")]
+    if io.flatten(reloaded) != io.flatten(expected):
+        return [
+            Problem(
+                source=source.name, message="the rewritten file would not reload as the same objects; not rewritten"
+            )
+        ]
+    problems = []
+    for obj in io.flatten(new):
+        if isinstance(obj, EndpointSlice) and validate_endpoint_slice(obj):
+            problems.append(
+                Problem(
+                    source=source.name,
+                    message=f"EndpointSlice {obj.metadata.name} would be rejected by the API server; not rewritten",
+                )
+            )
+    return problems
+
+
+def _load_sources(paths: Sequence[str]) -> tuple[list[tuple[Source, list[Document]]], list[Problem]]:
+    """Each file once, with its documents, for ``--in-place``: the text kept is exactly the text parsed."""
+    sources, problems = read_sources(paths)
+    loaded = []
+    for source in sources:
+        try:
+            docs = io.load_documents(source.text, source=source.name, keep_other_kinds=True)
+        except LoadError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append((source, docs))
+    return loaded, problems
+
+
+def _write_all(
+    loaded: Sequence[tuple[Source, list[Document]]], changed: dict[str, dict[int, list[KubeObject]]], *, force: bool
+) -> int:
+    """Rewrite every changed file, all or none as far as the file system allows; return the exit status.
+
+    Every new text is built, reloaded and validated, and every file staged
+    (written and fsynced beside its target) before the first is replaced, so
+    a bad result, a read-only file, a full disk or a size limit leaves every
+    file as it was. Only a failure between two renames leaves some files
+    rewritten and others not, and then the message names both.
+    """
+    plans: list[tuple[Source, bytes]] = []
+    refused: list[Problem] = []
+    blocked = False  # A file-system reason (exit 2), not a bad result (exit 1).
+    for source, docs in loaded:
+        edits = changed.get(source.name)
+        if not edits:
+            continue
+        problem = check_writable(source, force=force)
+        if problem is not None:
+            refused.append(problem)
+            blocked = True
+            continue
+        text = _new_text(source, docs, edits)
+        expected = [o for d in docs for o in edits.get(d.index, [d.object])]
+        new = [o for d in docs for o in edits.get(d.index, [])]
+        problems = _verify(source, text, expected, new)
+        if problems:
+            refused.extend(problems)
+            continue
+        plans.append((source, source.encode(text)))
+    if refused:
+        return _give_up(refused, status=2 if blocked else 1)
+    staged: list[Staged] = []
+    try:
+        for source, data in plans:
+            staged.append(stage(source, data, force=force))
+    except RewriteError as exc:
+        for done in staged:
+            discard(done)
+        return _give_up(exc.problems, status=2)
+    moved = [s for s in staged if not unchanged(s.source)]
+    if moved:
+        for done in staged:
+            discard(done)
+        return _give_up(
+            [Problem(source=s.source.name, message="changed on disk since it was read; not rewritten") for s in moved],
+            status=2,
+        )
+    rewritten: list[str] = []
+    for i, done in enumerate(staged):
+        try:
+            commit(done)
+        except RewriteError as exc:
+            for rest in staged[i + 1 :]:
+                discard(rest)
+            for problem in exc.problems:
+                _say("error", str(problem))
+            left = [s.source.name for s in staged[i:]]
+            _say("error", f"rewritten: {', '.join(rewritten) or 'none'}; not rewritten: {', '.join(left)}")
+            return 2
+        rewritten.append(done.source.name)
+    return 0
+
+
+def _give_up(problems: Sequence[Problem], *, status: int) -> int:
+    for problem in problems:
+        _say("error", str(problem))
+    _say("note", "no file was rewritten")
+    return status
 
 
 def run(args: argparse.Namespace) -> int:
@@ -194,7 +325,12 @@ def run(args: argparse.Namespace) -> int:
     if args.in_place and "-" in args.paths:
         _say("error", "--in-place cannot rewrite standard input")
         return 2
-    docs, problems = io.load_paths(args.paths, keep_other_kinds=True)
+    loaded: list[tuple[Source, list[Document]]] = []
+    if args.in_place:
+        loaded, problems = _load_sources(args.paths)
+        docs = [d for _, file_docs in loaded for d in file_docs]
+    else:
+        docs, problems = io.load_paths(args.paths, keep_other_kinds=True)
     if problems:
         for problem in problems:
             _say("error", str(problem))
@@ -225,11 +361,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.check and not failed:
         _say("check passed", f"kube-proxy's view is unchanged for {seen} Endpoints object(s)")
 
+    status = 1 if lossy or failed else 0
     if args.in_place and failed:
         _say("note", "files left unchanged because the check failed")
     elif args.in_place:
-        for source, changed in changed_by_source.items():
-            _rewrite(source, changed, [d for d in docs if d.source == source])
+        status = max(status, _write_all(loaded, changed_by_source, force=args.force))
     else:
         sys.stdout.write(_render(out_objects, output))
-    return 1 if lossy or failed else 0
+    return status
