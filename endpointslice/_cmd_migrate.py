@@ -3,12 +3,15 @@
 Reads every document, replaces each Endpoints object by its slices
 (`endpointslice.migrate`), passes everything else through, and prints the
 result as a YAML stream, or rewrites the files in place (``--in-place``),
-touching only the documents that held Endpoints. ``--check`` proves that
-kube-proxy's view of the new slices equals its view of the old Endpoints.
+touching only the documents that held Endpoints (`endpointslice._inplace`
+says how the files are kept safe). ``--check`` proves that kube-proxy's view
+of the new slices equals its view of the old Endpoints.
 
 Exit status: 0 done; 1 something could not be carried over (an address that
-is not an IP) or ``--check`` found a difference; 2 unreadable input or bad
-usage (nothing is written then).
+is not an IP), ``--check`` found a difference, or a rewritten file would not
+reload or validate (nothing is written then); 2 unreadable input, bad usage,
+or a file that may not or could not be rewritten (nothing is written then,
+unless the file system failed between two renames, which is reported).
 """
 
 from __future__ import annotations

@@ -354,6 +354,26 @@ def test_a_file_changed_by_someone_else_meanwhile_is_not_overwritten(
     assert leftovers(tmp_path) == []
 
 
+def test_a_change_that_keeps_size_and_mtime_is_caught_by_the_content_hash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(STREAM, encoding="utf-8")
+    before = path.stat()
+    theirs = STREAM.replace("192.0.2.11", "192.0.2.12")
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        # A writer that restores the timestamp (as `cp -p` or an archive tool does).
+        path.write_text(theirs, encoding="utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return real_migrate(*args, **kwargs)
+
+    monkeypatch.setattr(cmd, "migrate", racing)
+    assert migrate_in_place(str(path)) == 2
+    assert path.read_text(encoding="utf-8") == theirs
+    assert f"{path}: changed on disk since it was read; not rewritten" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------------------
 # failures of the file system
 
