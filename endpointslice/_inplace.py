@@ -101,8 +101,16 @@ def read_sources(paths: Iterable[str]) -> tuple[list[Source], list[Problem]]:
     for path in io._expand(paths, problems):
         real = os.path.realpath(path)
         try:
+            # Only a regular file can be replaced by a rename; opening a FIFO would
+            # also wait for a writer forever, so look before opening.
+            if not stat.S_ISREG(os.stat(real).st_mode):
+                problems.append(Problem(source=path, message="not a regular file; --in-place rewrites files only"))
+                continue
             with open(real, "rb") as fh:
                 status = os.fstat(fh.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    problems.append(Problem(source=path, message="not a regular file; --in-place rewrites files only"))
+                    continue
                 if (status.st_dev, status.st_ino) in seen:
                     continue  # The same file under another name: read and rewritten once.
                 seen.add((status.st_dev, status.st_ino))

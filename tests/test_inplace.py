@@ -214,6 +214,23 @@ def test_a_symlink_given_as_input_migrates_its_target_and_stays_a_link(tmp_path:
     assert leftovers(tmp_path) == leftovers(tmp_path / "real") == []
 
 
+def test_a_fifo_or_device_is_refused_without_waiting_for_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "endpointslice", "migrate", "--in-place", str(fifo), "/dev/zero"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"endpointslice migrate: error: {fifo}: not a regular file; --in-place rewrites files only",
+        "endpointslice migrate: error: /dev/zero: not a regular file; --in-place rewrites files only",
+    ]
+
+
 def test_mode_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "db.yaml"
     path.write_text(STREAM, encoding="utf-8")
