@@ -37,6 +37,7 @@ from ._inplace import (
     stage,
     unchanged,
 )
+from ._yaml import looks_like_json
 from .discovery import EndpointSlice
 from .endpoints import Endpoints, EndpointsList
 from .errors import LoadError, Problem
@@ -187,7 +188,7 @@ def _eol(text: str, eol: str) -> str:
 def _new_text(source: Source, docs: Sequence[Document], changed: dict[int, list[KubeObject]]) -> str:
     """The file's new text: each changed document's content replaced, every other character kept."""
     text = source.text
-    if any(d.span is None for d in docs if d.index in changed):
+    if any(d.span is None for d in docs if d.index in changed) or looks_like_json(text):
         # JSON holds one document: the whole file is rewritten, in JSON.
         everything = [o for d in docs for o in changed.get(d.index, [d.object])]
         return _eol(_render(everything, io.Output.JSON), line_ending(text))
@@ -195,7 +196,7 @@ def _new_text(source: Source, docs: Sequence[Document], changed: dict[int, list[
     for doc in docs:
         if doc.index not in changed:
             continue
-        start, end = content_region(doc, text)
+        start, end = content_region(doc, source)
         original = text[start:end]
         # New lines use the document's own line break, or the file's.
         eol = line_ending(original) if "\n" in original else line_ending(text)
@@ -242,7 +243,7 @@ def _load_sources(paths: Sequence[str]) -> tuple[list[tuple[Source, list[Documen
     loaded = []
     for source in sources:
         try:
-            docs = io.load_documents(source.text, source=source.name, keep_other_kinds=True)
+            docs = io.load_documents(source.parsed, source=source.name, keep_other_kinds=True)
         except LoadError as exc:
             problems.extend(exc.problems)
             continue

@@ -10,7 +10,8 @@ someone else wrote in the meantime. The steps, each a function here:
    file), with the exact bytes, their hash and the file's status. A leading
    byte order mark is set aside and the rest decoded strictly, so document
    offsets are offsets in the decoded text and re-encoding gives the same
-   bytes back.
+   bytes back. The loader still sees the mark, so the file parses exactly as
+   `endpointslice.io.load` parses it.
 2. `content_region` and `splice`: the new text, replacing only the changed
    documents' content (a trailing comment before the next ``---`` belongs to
    no document and stays), in the file's own line endings.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import hashlib
 import os
 import stat
@@ -40,7 +42,7 @@ from typing import Any
 import attrs
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from . import io
+from . import _yaml, io
 from .errors import EndpointSliceError, Problem
 
 #: Byte order marks YAML allows, longest first, with the codec of the text after them.
@@ -82,6 +84,16 @@ class Source:
     text: str = attrs.field(repr=False)
     status: os.stat_result = attrs.field(repr=False)
     digest: bytes = attrs.field(repr=False)
+
+    @property
+    def parsed(self) -> str:
+        """The text given to the loader: *text* after the byte order mark, if any, as `io.load` sees it.
+
+        The mark is kept (as one character) so that the file parses exactly as
+        `io.load` parses its bytes: a marked file is read as YAML, even if it
+        looks like JSON, and a second mark is text, not a mark.
+        """
+        return "\ufeff" + self.text if self.bom else self.text
 
     def encode(self, text: str) -> bytes:
         """The bytes of *text* in this file's encoding, with its byte order mark."""
@@ -148,27 +160,35 @@ def line_ending(text: str) -> str:
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
-def content_region(doc: io.Document, text: str) -> tuple[int, int]:
-    """The ``[start, end)`` offsets in *text* of the lines that hold *doc*'s content.
+def content_region(doc: io.Document, source: Source) -> tuple[int, int]:
+    """The ``[start, end)`` offsets in ``source.text`` of the lines that hold *doc*'s content.
 
     Starts at the beginning of the document's first line (or just after a
     ``---`` on that line) and ends after the line break that ends its last
     value. The parser's own span also covers the comments and blank lines
     up to the next ``---``; those belong to no document and are kept.
     """
+    text = source.text
     span = doc.span
     if span is None:
         return (0, len(text))
-    start, end = span
+    shift = _bom_width() if source.bom else 0
+    start, end = span[0] - shift, span[1] - shift
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip():
         start = line_start
     node = doc._text.node(doc.index) if doc._text is not None else None
-    last = _last_content(node) if node is not None else end
-    if last is None:
-        last = end
+    last = _last_content(node) if node is not None else None
+    last = end if last is None else last - shift
     newline = text.find("\n", min(last, end), end)
     return (start, end if newline < 0 else newline + 1)
+
+
+@functools.cache
+def _bom_width() -> int:
+    """How much a leading byte order mark counts in the parser's offsets: 0 for LibYAML, 1 for pure PyYAML."""
+    node = next(_yaml.iter_nodes("\ufeffa: 1\n"))
+    return int(node.start_mark.index)
 
 
 def _last_content(root: Node) -> int | None:

@@ -9,6 +9,7 @@ every file as it was, without a traceback or a temporary file.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import resource
 import stat
@@ -24,7 +25,8 @@ from hypothesis import strategies as st
 import endpointslice._cmd_migrate as cmd
 from endpointslice import EndpointSlice, io
 from endpointslice._cli import main
-from endpointslice._inplace import content_region, splice
+from endpointslice._inplace import Source, content_region, splice
+from endpointslice.errors import LoadError
 from endpointslice.migrate import migrate as real_migrate
 
 SERVICE = (
@@ -86,6 +88,34 @@ def test_byte_order_mark_is_kept_and_offsets_count_from_after_it(tmp_path: Path)
     assert_migrated(path.read_bytes(), before=head, after=("---\n" + CONFIGMAP).encode())
 
 
+def test_a_file_parses_as_io_load_parses_it_even_with_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.yaml"
+    data = b"\xef\xbb\xbf\xef\xbb\xbf" + ENDPOINTS.encode()  # A second mark is a character, not a mark.
+    path.write_bytes(data)
+    with pytest.raises(LoadError) as plain:
+        io.load(path, keep_other_kinds=True)
+    assert migrate_in_place(str(path)) == 2
+    assert path.read_bytes() == data
+    assert capsys.readouterr().err.splitlines()[0] == f"endpointslice migrate: error: {plain.value.problems[0]}"
+
+
+def test_a_json_file_with_a_byte_order_mark_stays_json(tmp_path: Path) -> None:
+    path = tmp_path / "ep.json"
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "x"},
+        "subsets": [{"addresses": [{"ip": "10.0.0.1"}], "ports": [{"port": 80}]}],
+    }
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(doc).encode())
+    assert migrate_in_place(str(path)) == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert json.loads(data[3:])["kind"] == "EndpointSlice"
+
+
 def test_utf16_file_stays_utf16(tmp_path: Path) -> None:
     path = tmp_path / "db.yaml"
     path.write_bytes(STREAM.encode("utf-16"))
@@ -129,8 +159,9 @@ def test_the_content_region_ends_at_the_last_value_not_at_the_comments_after_it(
         "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\ndata:\n  script: |\n    x\n    # inside the block\n"
         "  list: [1, 2]   # same line\n# after\n\n---\nkind: ConfigMap\napiVersion: v1\n"
     )
-    first = io.load_documents(text, keep_other_kinds=True)[0]
-    assert content_region(first, text) == (0, text.index("# after"))
+    source = Source(name="x", real="x", raw=b"", bom=b"", encoding="utf-8", text=text, status=os.stat("."), digest=b"")
+    first = io.load_documents(source.parsed, keep_other_kinds=True)[0]
+    assert content_region(first, source) == (0, text.index("# after"))
 
 
 def test_splice_replaces_only_the_given_ranges() -> None:
