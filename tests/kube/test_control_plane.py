@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,30 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "zombie" not in status.read_text().lower()
+
+
+def test_the_world_makes_terminating_pods_without_a_kubelet(kube: Kube, fresh_namespace: object) -> None:
+    from kube.world import World
+
+    world = World(kube, fresh_namespace("world"))  # type: ignore[operator]
+    world.node("n1", zone="z1")
+    world.service({"selector": {"app": "a"}, "ports": [{"port": 80}]})
+    world.pod("a-0", labels={"app": "a"}, node="n1", ips=["10.2.0.1"])
+    world.pod("a-1", labels={"app": "a"}, node="n1", ips=["10.2.0.2"])
+    recorder = world.recorder()
+    world.terminate_pod("a-1")
+
+    def conditions() -> dict[str, Any]:
+        return {e["targetRef"]["name"]: e["conditions"] for s in world.slices() for e in s.get("endpoints") or []}
+
+    want = {
+        "a-0": {"ready": True, "serving": True, "terminating": False},
+        "a-1": {"ready": False, "serving": True, "terminating": True},
+    }
+    assert world.settle(lambda: conditions() == want, recorder=recorder), conditions()
+    assert world.get_pod("a-1")["metadata"]["deletionTimestamp"]
+    events = recorder.take()
+    assert [kind for kind, _ in events].count("MODIFIED") >= 1
+    recorder.close()
+    world.remove_pod("a-1")
+    assert world.settle(lambda: set(conditions()) == {"a-0"})
