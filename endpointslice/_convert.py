@@ -223,6 +223,21 @@ def _intern_cache(cls: type, strict: bool) -> dict[tuple[Any, ...], Any]:
     return _INTERNED.setdefault((cls, strict), {})
 
 
+def begin_load() -> None:
+    """Start a new load: no value interned by an earlier load will be handed out again.
+
+    Interned values are frozen, but ``object.__setattr__`` can still change
+    one. If they were shared across loads, doing that to a condition of one
+    load would change the conditions of every later, unrelated load. So
+    sharing stops at the edge of a load (one text, or one `from_dict` call):
+    within it, equal conditions, hints and ports are still one object, which
+    is where the memory and time are saved. Clearing costs nothing measurable
+    (see the I/O benchmark).
+    """
+    for cache in _INTERNED.values():
+        cache.clear()
+
+
 def _intern_lookup(cls: type, var: str, prefix: str, cache: str = "interned") -> list[str]:
     """Code that reads the fields of dict *var* and sets ``hit`` to the interned *cls* value or ``None``.
 
@@ -468,7 +483,7 @@ def _unstructure_expr(t: TypeSpec, var: str, i: int, ns: dict[str, Any]) -> str:
         ns[f"u{i}"] = unstructure_fn(t.target)
         return f"u{i}({var})"
     if kind == _model.MAP:
-        return f"dict({var})"
+        return f"{var}.thaw()"
     if kind == _model.JSON:
         return f"thaw_json({var})"
     assert t.item is not None  # noqa: S101  # only tuples remain.
@@ -500,9 +515,14 @@ def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith("endpointslice.")
 
 
+def _structure_anew(data: Any, cls: type[T]) -> T:
+    begin_load()
+    return structure(data, cls)
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
-    conv.register_structure_hook_factory(_is_model, lambda cls: lambda o, _: structure(o, cls))
+    conv.register_structure_hook_factory(_is_model, lambda cls: lambda o, _: _structure_anew(o, cls))
     conv.register_unstructure_hook_factory(_is_model, unstructure_fn)
     return conv
 

@@ -64,7 +64,7 @@ def describe(value: object) -> str:
     """Render a wrong value for an error message, briefly."""
     if isinstance(value, FrozenDict):
         # The constructor froze the caller's dict before checking it; show what they passed.
-        value = dict(value)
+        value = value.thaw()
     if isinstance(value, (dict, list, tuple)):
         kind = "object" if isinstance(value, dict) else "list"
         return f"{kind} {_short(repr(value))}"

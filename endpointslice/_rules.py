@@ -411,7 +411,7 @@ def _semantic(value: object) -> object:
         return (cls.__name__, *(_semantic(getattr(value, a.name)) for a in fields))
     if isinstance(value, tuple):
         return tuple(_semantic(x) for x in value) or None
-    if isinstance(value, dict):
+    if isinstance(value, (dict, FrozenDict)):
         return tuple(sorted((k, _semantic(x)) for k, x in value.items())) or None
     if isinstance(value, enum.Enum):
         return value.value

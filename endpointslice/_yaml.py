@@ -16,11 +16,13 @@ ourselves instead of through PyYAML's generic constructor, because:
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
+from array import array
 from collections.abc import Iterator
 from sys import intern
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -255,7 +257,7 @@ def iter_documents(text: str | bytes) -> Iterator[tuple[Node, Any]]:
         yield node, _Builder().build(node)
 
 
-def locate(node: Node, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int] | None:
+def locate(node: Node, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
     """The 1-based (line, column) of *path* inside *node*, or of its nearest existing parent.
 
     With *key*, point at the last segment's mapping key rather than its value
@@ -278,6 +280,117 @@ def locate(node: Node, path: tuple[Any, ...], *, key: bool = False) -> tuple[int
             break
     mark = current.start_mark
     return (mark.line + 1, mark.column + 1)
+
+
+class Field(NamedTuple):
+    """Where one top-level field of a list item is: its key, and the span and start of its value (0-based)."""
+
+    name: str
+    key_line: int
+    key_column: int
+    start: int
+    end: int
+    line: int
+    column: int
+
+
+class Unit(NamedTuple):
+    """A part of the text that parses on its own: a document, a list item or a field's value.
+
+    *start* and *end* are character offsets, *line* and *column* the 0-based
+    position of *start*; *fields* lists the top-level fields of a large list
+    item (``None`` when they were not noted).
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    fields: tuple[Field, ...] | None
+
+
+#: A list item at least this long (in characters) has its top-level fields noted while
+#: loading, so that a position inside it parses one field's value instead of the item.
+FIELDS_FROM = 4096
+
+
+class ItemIndex:
+    """Where the items of a list document are, noted while it was loaded.
+
+    Four integers an item in one compact array (about 32 bytes each, so a
+    list of a million small items costs 32 MB), plus the top-level fields of
+    the large items.
+    """
+
+    __slots__ = ("_fields", "_spans")
+
+    def __init__(self, items: list[Node]) -> None:
+        self._spans = array("q")
+        self._fields: dict[int, tuple[Field, ...]] = {}
+        for i, item in enumerate(items):
+            start, end = item.start_mark, item.end_mark
+            self._spans.extend((start.index, end.index, start.line, start.column))
+            if end.index - start.index >= FIELDS_FROM and isinstance(item, MappingNode):
+                self._fields[i] = tuple(
+                    Field(
+                        k.value,
+                        k.start_mark.line,
+                        k.start_mark.column,
+                        v.start_mark.index,
+                        v.end_mark.index,
+                        v.start_mark.line,
+                        v.start_mark.column,
+                    )
+                    for k, v in item.value
+                    if isinstance(k, ScalarNode)
+                )
+
+    def __len__(self) -> int:
+        return len(self._spans) // 4
+
+    def __getitem__(self, i: int) -> Unit:
+        start, end, line, column = self._spans[4 * i : 4 * i + 4]
+        return Unit(start, end, line, column, self._fields.get(i))
+
+
+def list_items(node: Node) -> ItemIndex | None:
+    """The positions of the items of list document *node*, or ``None`` when it has no ``items`` sequence."""
+    if not isinstance(node, MappingNode):
+        return None
+    for k, v in node.value:
+        if isinstance(k, ScalarNode) and k.value == "items" and isinstance(v, SequenceNode):
+            return ItemIndex(v.value)
+    return None
+
+
+def decode(text: str | bytes) -> str:
+    """*text* as the characters the parser counts its offsets in (LibYAML skips a byte order mark)."""
+    if isinstance(text, str):
+        return text[1:] if text.startswith("\ufeff") else text
+    if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return text.decode("utf-16", "replace")
+    return text.decode("utf-8-sig", "replace")
+
+
+def parse_fragment(chars: str, unit: Unit) -> Node | None:
+    """The node tree of *unit* alone, with marks relative to its first line; ``None`` if it does not parse.
+
+    The text before the unit on its first line is replaced by spaces, so the
+    columns of every mark are those of the whole text and only the line
+    numbers are offset by ``unit.line``. A unit that does not parse on its
+    own (an alias to an anchor outside it, a tag declared by a directive)
+    gives ``None``, and the caller parses more.
+    """
+    loader = Loader(" " * unit.column + chars[unit.start : unit.end])
+    try:
+        node: Node | None = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if node is None or (node.start_mark.line, node.start_mark.column) != (0, unit.column):
+        return None  # Not the unit that was noted: better no position than a wrong one.
+    return node
 
 
 _JSONISH = re.compile(r"\A\s*[\[{]")

@@ -78,6 +78,7 @@ class Document:
     column: int = 1
     _span: tuple[int, int] | None = attrs.field(default=None, repr=False, eq=False, alias="span")
     _text: _SourceText | None = attrs.field(default=None, repr=False, eq=False, alias="text")
+    _items: _yaml.ItemIndex | None = attrs.field(default=None, repr=False, eq=False, alias="items")
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -99,37 +100,98 @@ class Document:
         Falls back to the nearest parent that exists in the text, and to the
         document's start when the text is not known (objects built from dicts).
 
+        Only the part of the text that holds the path is parsed again: for an
+        item of a list document, the value of the item's top-level field the
+        path goes through (its position was noted while loading); otherwise
+        the document alone. Validating a 100 MB list therefore never rebuilds
+        the node tree of the whole text.
+
         >>> doc = load_documents("kind: Service\\napiVersion: v1\\nspec:\\n  ports:\\n  - port: 80\\n")[0]
         >>> doc.locate(("spec", "ports", 0, "port"))
         (5, 11)
         """
-        node = self._text.node(self.index) if self._text is not None else None
+        path = tuple(path)
+        start = (self.line, self.column)
+        if self._text is None:
+            return start
+        items = self._items
+        if items is not None and len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
+            if 0 <= path[1] < len(items):
+                found = self._text.locate_in_unit(items[path[1]], path[2:], key=key)
+                if found is not None:
+                    return found
+        elif self._span is not None:
+            unit = _yaml.Unit(self._span[0], self._span[1], self.line - 1, self.column - 1, None)
+            found = self._text.locate_in_unit(unit, path, key=key)
+            if found is not None:
+                return found
+        node = self._text.node(self.index)
         if node is None:
-            return (self.line, self.column)
-        return _yaml.locate(node, tuple(path), key=key) or (self.line, self.column)
+            return start
+        return _yaml.locate(node, path, key=key)
 
 
 class _SourceText:
-    """The text a stream was read from; its node trees are rebuilt only when a position is asked for.
+    """The text a stream was read from, parsed again in parts when a position is asked for.
 
     Keeping every document's node tree would cost many times the text's own
-    size; positions are needed only for the few fields that have problems.
+    size, and so would rebuilding it: positions are needed only for the few
+    fields that have problems, so only the part of the text that holds one
+    is parsed again, and the last part parsed is kept for the next question
+    (the problems of one object are asked about together).
     """
 
-    __slots__ = ("_nodes", "text")
+    __slots__ = ("_chars", "_last", "text")
 
     def __init__(self, text: str | bytes) -> None:
         self.text = text
-        self._nodes: list[Any] | None = None
+        self._chars: str | None = None
+        self._last: tuple[Any, Any] = (None, None)
+
+    def chars(self) -> str:
+        """The text as the characters the YAML parser counted its offsets in."""
+        if self._chars is None:
+            self._chars = _yaml.decode(self.text)
+        return self._chars
 
     def node(self, index: int) -> Any:
-        if self._nodes is None:
-            self._nodes = []
-            # JSON is YAML too, so this also gives positions in JSON files; a
-            # position is a courtesy, so text the YAML parser rejects just has none.
-            with contextlib.suppress(yaml.YAMLError, RecursionError, UnicodeDecodeError):
-                self._nodes.extend(_yaml.iter_nodes(self.text))
-        return self._nodes[index] if index < len(self._nodes) else None
+        """The node tree of document *index*, from a parse of the whole text (the last resort)."""
+        if self._last[0] == ("document", index):
+            return self._last[1]
+        found = None
+        # JSON is YAML too, so this also gives positions in JSON files; a
+        # position is a courtesy, so text the YAML parser rejects just has none.
+        with contextlib.suppress(yaml.YAMLError, RecursionError, UnicodeDecodeError):
+            for i, node in enumerate(_yaml.iter_nodes(self.text)):
+                if i == index:
+                    found = node
+                    break
+        self._last = (("document", index), found)
+        return found
+
+    def locate_in_unit(self, unit: _yaml.Unit, path: tuple[Any, ...], *, key: bool) -> tuple[int, int] | None:
+        """The position of *path* inside *unit*, parsing only what it needs; ``None`` if that fails."""
+        if not path:
+            return (unit.line + 1, unit.column + 1)
+        region = unit
+        rest = path
+        if unit.fields is not None:
+            name = path[0][1] if isinstance(path[0], tuple) else path[0]
+            field = next((f for f in unit.fields if f.name == name), None)
+            if field is not None:
+                if len(path) == 1:
+                    return (field.key_line + 1, field.key_column + 1) if key else (field.line + 1, field.column + 1)
+                region, rest = _yaml.Unit(field.start, field.end, field.line, field.column, None), path[1:]
+        where = (region.start, region.end)
+        if self._last[0] == where:
+            node = self._last[1]
+        else:
+            node = _yaml.parse_fragment(self.chars(), region)
+            self._last = (where, node)
+        if node is None:
+            return None
+        line, column = _yaml.locate(node, rest, key=key)
+        return (region.line + line, column)
 
 
 # ---------------------------------------------------------------------------
@@ -169,6 +231,12 @@ def from_dict(
     >>> from_dict({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}}).metadata.name
     'web'
     """
+    _convert.begin_load()
+    return _from_dict(data, cls, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+
+
+def _from_dict(data: Any, cls: type[Any] | None = None, *, ignore_unknown: bool, keep_other_kinds: bool) -> Any:
+    """`from_dict` within a load that has begun (values interned earlier in it are shared)."""
     strict = not ignore_unknown
     if cls is None:
         cls = _dispatch(data, keep_other_kinds)
@@ -251,7 +319,7 @@ def _list_from_dict(data: Any, strict: bool, keep_other_kinds: bool) -> KubeList
         raw_items = []
     for i, item in enumerate(raw_items or ()):
         try:
-            items.append(from_dict(item, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds))
+            items.append(_from_dict(item, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds))
         except StructureError as exc:
             problems.extend(
                 attrs.evolve(
@@ -351,7 +419,7 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
     def loader_for(api_version: str, kind: str) -> Callable[[Any], Any] | None:
         cls = KINDS.get((api_version, kind))
         if cls is KubeList:
-            return functools.partial(from_dict, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+            return functools.partial(_from_dict, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
         item = next((f.type.item for f in specs(cls) if f.wire == "items"), None) if cls else None
         return _convert.structure_fn(item.target, strict) if item and item.target else None
 
@@ -360,7 +428,7 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
         return None
     head, items = split
     try:
-        obj: Any = from_dict(head, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+        obj: Any = _from_dict(head, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
     except StructureError:
         return None
     listed: KubeObject = attrs.evolve(obj, items=tuple(items))
@@ -376,6 +444,7 @@ def _read_documents(
     one, are kept: a tool reading many manifests reports the bad ones and
     still checks the rest.
     """
+    _convert.begin_load()
     source = _SourceText(text)
     if _yaml.looks_like_json(text):
         listed = _load_json_list(text, not ignore_unknown, keep_other_kinds)
@@ -389,7 +458,7 @@ def _read_documents(
             return [], [Problem(source=name, message="document is nested too deeply")], True
         else:
             try:
-                obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+                obj = _from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
             except StructureError as exc:
                 # Positions cost a second parse, so they are worked out on this error path only.
                 return [], [_place(p, source.node(0), name, 0) for p in exc.problems], False
@@ -402,7 +471,7 @@ def _read_documents(
                 continue  # An empty document, as between two `---` lines.
             start, end = node.start_mark, node.end_mark
             try:
-                obj = from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+                obj = _from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
             except StructureError as exc:
                 problems.extend(_place(p, node, name, index) for p in exc.problems)
                 continue
@@ -415,6 +484,7 @@ def _read_documents(
                     column=start.column + 1,
                     span=(start.index, end.index),
                     text=source,
+                    items=_yaml.list_items(node),
                 )
             )
     except yaml.MarkedYAMLError as exc:

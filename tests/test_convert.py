@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import sys
 from typing import Any
 
 import attrs
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,14 +106,40 @@ def test_interned_leaf_models_never_confuse_true_and_1() -> None:
         io.from_dict(bad)
 
 
-def test_interned_leaf_models_are_shared() -> None:
-    a = io.from_dict(VALID_SLICE)
-    b = io.from_dict(copy.deepcopy(VALID_SLICE))
+def _twice(data: dict[str, Any]) -> dict[str, Any]:
+    """*data* with its one endpoint repeated, so that a load meets equal conditions and hints."""
+    doubled = copy.deepcopy(data)
+    doubled["endpoints"].append(copy.deepcopy(doubled["endpoints"][0]))
+    return doubled
+
+
+def test_interned_leaf_models_are_shared_within_one_load() -> None:
+    a = io.from_dict(_twice(VALID_SLICE))
     assert isinstance(a, EndpointSlice)
-    assert isinstance(b, EndpointSlice)
     assert a.endpoints is not None
-    assert b.endpoints is not None
-    assert a.endpoints[0].conditions is b.endpoints[0].conditions
+    assert a.endpoints[0].conditions is a.endpoints[1].conditions
+
+
+@pytest.mark.parametrize(
+    "load",
+    [io.from_dict, lambda d: io.loads(json.dumps(d))[0], lambda d: io.loads(yaml.safe_dump(d))[0]],
+    ids=["dict", "json", "yaml"],
+)
+def test_a_corrupted_interned_value_never_reaches_a_later_load(load: Any) -> None:
+    """``object.__setattr__`` on one load's condition, hint or port leaves every later load alone."""
+    a = load(VALID_SLICE)
+    assert a.endpoints is not None
+    object.__setattr__(a.endpoints[0].conditions, "ready", False)
+    assert a.endpoints[0].hints is not None
+    object.__setattr__(a.endpoints[0].hints, "for_zones", ())
+    object.__setattr__(a.ports[0], "port", 1)
+
+    b = load(copy.deepcopy(VALID_SLICE))
+
+    assert b.endpoints[0].conditions.ready is True
+    assert b.endpoints[0].hints.for_zones[0].name == "a"
+    assert b.ports[0].port == 80
+    assert a.endpoints[0].conditions is not b.endpoints[0].conditions
 
 
 def test_missing_required_fields_take_go_zero_values() -> None:
@@ -177,15 +205,12 @@ def test_interned_hints_never_hide_a_problem(hints: dict[str, Any], message: str
 
 
 def test_interned_hints_are_shared_and_equal_to_constructed_ones() -> None:
-    a = io.from_dict(VALID_SLICE)
-    b = io.from_dict(copy.deepcopy(VALID_SLICE))
+    a = io.from_dict(_twice(VALID_SLICE))
     assert isinstance(a, EndpointSlice)
-    assert isinstance(b, EndpointSlice)
     assert a.endpoints is not None
-    assert b.endpoints is not None
     hints = a.endpoints[0].hints
     assert hints is not None
-    assert hints is b.endpoints[0].hints
+    assert hints is a.endpoints[1].hints
     assert attrs.evolve(hints) == hints
 
 

@@ -42,7 +42,7 @@ from endpointslice import (
     strategies,
 )
 from endpointslice.errors import EndpointSliceError, LoadError, StructureError, YAMLSyntaxError
-from endpointslice.io import Output, dump, dumps, flatten, from_dict, load, loads, to_dict
+from endpointslice.io import Output, dump, dumps, flatten, from_dict, load, load_documents, loads, to_dict
 from endpointslice.kinds import OtherObject
 
 DATA = Path(__file__).parent / "data"
@@ -604,3 +604,114 @@ def test_load_paths_keeps_the_good_documents_of_a_file_with_a_bad_one(tmp_path: 
     assert [d.index for d in docs] == [0, 2]
     assert [str(p) for p in problems] == [f"{path}:7:23: spec.ports[0].port: expected integer, got 'x'"]
     assert docs[1].locate(("metadata", "name")) == (11, 18)
+
+
+# ---------------------------------------------------------------------------
+# Positions: found in the part of the text that holds them
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path in *value*, inner ones included, and one that is missing under each mapping."""
+    out = [path]
+    if isinstance(value, dict):
+        out.append((*path, "no-such-field", 0))
+        for k, v in value.items():
+            out.extend(_paths(v, (*path, k)))
+    elif isinstance(value, list):
+        out.append((*path, len(value)))
+        for i, v in enumerate(value):
+            out.extend(_paths(v, (*path, i)))
+    return out
+
+
+_LIST_YAML = (
+    "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: ''}\nitems:\n"
+    "- apiVersion: discovery.k8s.io/v1\n  kind: EndpointSlice\n  metadata:\n    name: a\n"
+    "    labels: {kubernetes.io/service-name: web, x: 'é'}\n  addressType: IPv4\n"
+    "  endpoints:\n  - addresses: [10.0.0.1]\n    conditions: {ready: true}\n  - addresses:\n    - 10.0.0.2\n"
+    "  ports:\n  - {name: http, port: 80}\n"
+    "- {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: b},\n"
+    "   addressType: IPv6, endpoints: [{addresses: ['2001:db8::1']}], ports: []}\n"
+    "-   apiVersion: v1\n    kind: Service\n    metadata:\n        name: 'ü-svc'\n"
+    "    spec:\n        ports:\n            -   port: 80\n                targetPort: http\n"
+)
+_STREAM_YAML = (
+    "# leading comment\napiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: 80\n"
+    '---\n--- \napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  labels:\n    k: "v"\n'
+    "--- {apiVersion: v1, kind: Service, metadata: {name: c}}\n"
+)
+
+
+@pytest.mark.parametrize("fields_from", [0, 10**9], ids=["fields-noted", "items-only"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _LIST_YAML,
+        _STREAM_YAML,
+        _LIST_YAML.replace("\n", "\r\n"),
+        "\ufeff" + _LIST_YAML,
+        (_LIST_YAML + "---\n" + _STREAM_YAML).encode(),
+        b"\xef\xbb\xbf" + _STREAM_YAML.encode(),
+        _LIST_YAML.encode("utf-16"),
+    ],
+    ids=["list", "stream", "crlf", "bom", "bytes", "bytes-bom", "utf-16"],
+)
+def test_positions_agree_with_a_parse_of_the_whole_text(
+    text: str | bytes, fields_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every path, present or not, key or value, is placed where the node tree of the whole text puts it."""
+    from endpointslice import _yaml
+
+    monkeypatch.setattr(_yaml, "FIELDS_FROM", fields_from)
+    docs = load_documents(text)
+    nodes = list(_yaml.iter_nodes(text))
+    assert docs
+    for doc in docs:
+        node = nodes[doc.index]
+        for path in _paths(_yaml._Builder().build(node)):
+            for key in (False, True):
+                assert doc.locate(path, key=key) == _yaml.locate(node, path, key=key), (doc.index, path, key)
+
+
+def test_a_position_in_a_large_list_parses_only_the_field_that_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locating inside item 2 of a list parses only that item's ``metadata`` again, never the whole text."""
+    from endpointslice import _yaml
+
+    big = [
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"s{i}", "labels": {"pad": "x" * 5000}}}
+        for i in range(3)
+    ]
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": big}, sort_keys=True)
+    path = ("items", 2, "metadata", "labels", ("key", "pad"))
+    whole = next(_yaml.iter_nodes(text))
+    expected = _yaml.locate(whole, path)
+    expected_name = _yaml.locate(whole, ("items", 2, "metadata", "name"))
+    (doc,) = load_documents(text)
+    parsed: list[int] = []
+    real = _yaml.Loader
+
+    def counting(stream: str) -> Any:
+        parsed.append(len(stream))
+        return real(stream)
+
+    monkeypatch.setattr(_yaml, "Loader", counting)
+
+    assert doc.locate(path) == expected
+    assert doc.locate(("items", 2, "metadata", "name")) == expected_name
+    assert len(parsed) == 1
+    assert parsed[0] < len(text) / 3
+
+
+def test_an_alias_to_an_anchor_outside_the_item_still_gets_its_position() -> None:
+    """A part that does not parse on its own (its anchor is in another item) falls back to the whole text."""
+    from endpointslice import _yaml
+
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: &m {name: a}\n"
+        "- apiVersion: v1\n  kind: Service\n  metadata: *m\n"
+    )
+    (doc,) = load_documents(text)
+    node = next(_yaml.iter_nodes(text))
+
+    assert doc.locate(("items", 1, "metadata", "name")) == _yaml.locate(node, ("items", 1, "metadata", "name"))
+    assert doc.locate(("items", 1, "metadata", "name")) == (6, 23)

@@ -7,6 +7,7 @@ Kubernetes distinguishes absent from false from empty; so do the models, and the
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 from typing import Any, TypeVar, cast
 
@@ -39,8 +40,10 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
     ServiceType,
+    io,
     strategies,
 )
+from endpointslice._frozen import freeze_json
 from endpointslice.io import from_dict, to_dict
 
 T = TypeVar("T")
@@ -111,6 +114,100 @@ class TestImmutability:
         assert copy.deepcopy(frozen) is frozen
         assert type(restored) is FrozenDict
         assert restored == frozen
+
+    def test_calling_init_again_changes_nothing(self) -> None:
+        """``__init__`` called again on a built map leaves it, and its hash, as they were."""
+        frozen: FrozenDict[str, str] = FrozenDict({"a": "1"})
+        before = hash(frozen)
+
+        frozen.__init__({"a": "2", "b": "3"})  # type: ignore[misc]  # The attack under test.
+
+        assert frozen == {"a": "1"}
+        assert hash(frozen) == before
+
+    @pytest.mark.parametrize(
+        "mutate",
+        [
+            lambda d: dict.__setitem__(d, "a", "2"),
+            lambda d: dict.update(d, a="2"),
+            dict.clear,
+            lambda d: object.__setattr__(d, "__class__", dict),
+            lambda d: setattr(d, "_data", {}),
+        ],
+        ids=["dict-setitem", "dict-update", "dict-clear", "class", "setattr"],
+    )
+    def test_frozen_dict_refuses_the_dict_methods_too(self, mutate: Any) -> None:
+        """It is no `dict` subclass, so ``dict``'s own methods cannot reach its items."""
+        frozen: FrozenDict[str, str] = FrozenDict({"a": "1"})
+        before = hash(frozen)
+
+        with pytest.raises(TypeError):
+            mutate(frozen)
+        assert frozen == {"a": "1"}
+        assert hash(frozen) == before
+
+    def test_frozen_dict_keeps_a_private_copy(self) -> None:
+        """Changing the dict it was built from does not change it."""
+        source = {"a": "1"}
+        frozen: FrozenDict[str, str] = FrozenDict(source)
+
+        source["a"] = "2"
+
+        assert frozen["a"] == "1"
+
+
+_NAN = float("nan")
+_SCALARS = st.sampled_from([0, 1, True, False, 0.0, 1.0, -0.0, _NAN, "1", "", None])
+_JSON_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["x", "y"]), inner, max_size=2),
+    max_leaves=6,
+)
+
+
+class TestTypedEquality:
+    """Pass-through data is equal exactly when it is the same JSON, as `json.dumps` writes it."""
+
+    def test_one_true_and_one_point_oh_are_three_manifests(self) -> None:
+        """``{x: 1}``, ``{x: true}`` and ``{x: 1.0}`` are unequal, and a set keeps all three."""
+        docs = io.loads(
+            "apiVersion: v9\nkind: Thing\nx: 1\n---\napiVersion: v9\nkind: Thing\nx: true\n"
+            "---\napiVersion: v9\nkind: Thing\nx: 1.0\n",
+            keep_other_kinds=True,
+        )
+
+        assert len(set(docs)) == 3
+        assert docs[0] != docs[1] != docs[2] != docs[0]
+
+    def test_nan_data_equals_itself_after_pickling(self) -> None:
+        """A NaN is a new object after a pickle round trip; the data still equals itself."""
+        (doc,) = io.loads("apiVersion: v9\nkind: Thing\nx: .nan\ny: [.nan]\n", keep_other_kinds=True)
+
+        restored = pickle.loads(pickle.dumps(doc))  # noqa: S301  # Our own data, just written.
+
+        assert restored == doc
+        assert hash(restored) == hash(doc)
+
+    def test_signed_zeros_differ(self) -> None:
+        """``-0.0`` and ``0.0`` print differently, so they are different data."""
+        assert FrozenDict(x=-0.0) != FrozenDict(x=0.0)
+
+    def test_a_frozen_dict_still_equals_the_plain_dict(self) -> None:
+        """Comparing with a `dict` is typed too."""
+        assert FrozenDict(x=1) == {"x": 1}
+        assert FrozenDict(x=1) != {"x": True}
+        assert FrozenDict(x=(1,)) == {"x": [1]}
+
+    @given(_JSON_VALUES, _JSON_VALUES)
+    def test_equal_exactly_when_json_is_equal(self, a: Any, b: Any) -> None:
+        """Equality and hashing agree with `json.dumps` (sorted keys), pickled or not."""
+        fa, fb = freeze_json({"v": a}), freeze_json({"v": b})
+        same = json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+        assert (fa == fb) is same
+        assert (fa == pickle.loads(pickle.dumps(fb))) is same  # noqa: S301  # Our own data, just written.
+        if same:
+            assert hash(fa) == hash(fb)
 
 
 class TestHashAndEquality:
