@@ -144,7 +144,7 @@ def _service_row(s: Service, wide: bool, now: dt.datetime) -> list[str]:
     spec = s.spec
     # A manifest that leaves `type` out gets ClusterIP from the apiserver's defaulting.
     kind = spec.type if spec.type is not None else ServiceType.CLUSTER_IP
-    external = _external_ip(s, kind, wide)
+    external = _external_ip(s, kind)
     ports = []
     for p in spec.ports or ():
         protocol = wire_value(default_protocol(p.protocol))
@@ -163,15 +163,16 @@ def _service_row(s: Service, wide: bool, now: dt.datetime) -> list[str]:
     return row
 
 
-def _external_ip(s: Service, kind: ServiceType | str, wide: bool) -> str:
+def _external_ip(s: Service, kind: ServiceType | str) -> str:
     spec = s.spec
     if kind in (ServiceType.CLUSTER_IP, ServiceType.NODE_PORT):
         return ",".join(spec.external_ips) if spec.external_ips else "<none>"
     if kind is ServiceType.LOAD_BALANCER:
-        ingress = [i.ip or i.hostname for i in s.status.load_balancer.ingress or () if i.ip or i.hostname]
-        lb = ",".join(x for x in ingress if x)
-        if not wide and len(lb) > 16:
-            lb = lb[:13] + "..."
+        # The apiserver prints the ingress as a sorted set (duplicates once), and always as
+        # for -o wide: kubectl's tables come from the server, so the 16-character cut of the
+        # old client-side printer never shows.
+        shown = {i.ip or i.hostname or "" for i in s.status.load_balancer.ingress or ()}
+        lb = ",".join(sorted(shown - {""}))
         if spec.external_ips:
             return ",".join([*([*lb.split(",")] if lb else []), *spec.external_ips])
         return lb or "<pending>"

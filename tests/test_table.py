@@ -129,13 +129,31 @@ def test_load_balancer_service_row_and_wide_selector() -> None:
         "lb",
         "LoadBalancer",
         "10.96.0.1",
-        "a-very-long-h...",
+        "a-very-long-hostname.example.com",
         "80:30080/TCP",
         "24h",
     ]
     assert render_table([svc], wide=True, now=NOW).splitlines()[1].split()[-1] == "a=1,b=2"
     pending = Service(metadata=ObjectMeta(name="p"), spec=ServiceSpec(type="LoadBalancer"))
     assert render_table([pending], now=NOW).splitlines()[1].split()[3] == "<pending>"
+
+
+def test_load_balancer_ingress_is_a_sorted_set_never_cut_short() -> None:
+    # As the 1.37 apiserver prints it (tests/kube/test_rendering_diff.py compares with kubectl):
+    # ingress IPs or hostnames sorted, each once, in full, then spec.externalIPs as written.
+    ingress = ("9.9.9.9", "fd00::5", "1.1.1.1", "9.9.9.9")
+    svc = Service(
+        metadata=ObjectMeta(name="lb"),
+        spec=ServiceSpec(type="LoadBalancer", external_ips=("3.3.3.3", "2.2.2.2")),
+        status=ServiceStatus(
+            load_balancer=LoadBalancerStatus(
+                ingress=(*(LoadBalancerIngress(ip=ip) for ip in ingress), LoadBalancerIngress(hostname="a.example"))
+            )
+        ),
+    )
+    for wide in (False, True):
+        cell = render_table([svc], wide=wide, now=NOW).splitlines()[1].split()[3]
+        assert cell == "1.1.1.1,9.9.9.9,a.example,fd00::5,3.3.3.3,2.2.2.2"
 
 
 def test_several_kinds_get_prefixed_names_and_separate_tables() -> None:
