@@ -188,8 +188,9 @@ def _eol(text: str, eol: str) -> str:
 def _new_text(source: Source, docs: Sequence[Document], changed: dict[int, list[KubeObject]]) -> str:
     """The file's new text: each changed document's content replaced, every other character kept."""
     text = source.text
-    if any(d.span is None for d in docs if d.index in changed) or looks_like_json(text):
-        # JSON holds one document: the whole file is rewritten, in JSON.
+    if any(d.span is None for d in docs) or (len(docs) == 1 and looks_like_json(text)):
+        # JSON holds one document (a marked JSON file is parsed as YAML, but is
+        # still a JSON file): the whole file is rewritten, in JSON.
         everything = [o for d in docs for o in changed.get(d.index, [d.object])]
         return _eol(_render(everything, io.Output.JSON), line_ending(text))
     edits: list[tuple[int, int, str]] = []
@@ -274,7 +275,12 @@ def _write_all(
             refused.append(problem)
             blocked = True
             continue
-        text = _new_text(source, docs, edits)
+        try:
+            text = _new_text(source, docs, edits)
+        except ValueError as exc:
+            # A value YAML and JSON output cannot hold (a float of .inf in another object of a List).
+            refused.append(Problem(source=source.name, message=f"cannot write the result: {exc}; not rewritten"))
+            continue
         expected = [o for d in docs for o in edits.get(d.index, [d.object])]
         new = [o for d in docs for o in edits.get(d.index, [])]
         problems = _verify(source, text, expected, new)
@@ -371,5 +377,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.in_place:
         status = max(status, _write_all(loaded, changed_by_source, force=args.force))
     else:
-        sys.stdout.write(_render(out_objects, output))
+        try:
+            rendered = _render(out_objects, output)
+        except ValueError as exc:
+            _say("error", f"cannot write the result: {exc}")
+            return 2
+        sys.stdout.write(rendered)
     return status

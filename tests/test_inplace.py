@@ -116,6 +116,14 @@ def test_a_json_file_with_a_byte_order_mark_stays_json(tmp_path: Path) -> None:
     assert json.loads(data[3:])["kind"] == "EndpointSlice"
 
 
+def test_a_stream_that_starts_with_a_json_object_keeps_its_other_documents(tmp_path: Path) -> None:
+    path = tmp_path / "db.yaml"
+    head = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"}}\n---\n'
+    path.write_text(head + ENDPOINTS + "---\n" + CONFIGMAP, encoding="utf-8")
+    assert migrate_in_place(str(path)) == 0
+    assert_migrated(path.read_bytes(), before=head.encode(), after=("---\n" + CONFIGMAP).encode())
+
+
 def test_utf16_file_stays_utf16(tmp_path: Path) -> None:
     path = tmp_path / "db.yaml"
     path.write_bytes(STREAM.encode("utf-16"))
@@ -369,6 +377,37 @@ def test_a_slice_the_api_server_would_reject_is_not_written(tmp_path: Path, caps
         f"endpointslice migrate: error: {path}: EndpointSlice db-1 would be rejected by the API server; not rewritten",
         "endpointslice migrate: note: no file was rewritten",
     ]
+
+
+INFINITE = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Endpoints
+  metadata: {name: db}
+  subsets: [{addresses: [{ip: 192.0.2.10}], ports: [{port: 5432}]}]
+- apiVersion: example.com/v1
+  kind: Widget
+  metadata: {name: w}
+  spec: {size: .inf}
+"""
+
+
+def test_a_value_the_output_cannot_hold_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text(INFINITE, encoding="utf-8")
+    assert migrate_in_place(str(path)) == 1
+    assert path.read_text(encoding="utf-8") == INFINITE
+    message = "unsupported float value inf: JSON has no representation for it"
+    assert capsys.readouterr().err.splitlines() == [
+        f"endpointslice migrate: error: {path}: cannot write the result: {message}; not rewritten",
+        "endpointslice migrate: note: no file was rewritten",
+    ]
+    assert main(["migrate", str(path)]) == 2
+    assert capsys.readouterr().err == f"endpointslice migrate: error: cannot write the result: {message}\n"
 
 
 def test_a_result_that_would_not_reload_is_not_written(
