@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
+
+import attrs
 
 from . import io
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
-from .kinds import KubeList, kind_of
+from .kinds import KubeList, KubeObject, OtherObject, kind_of
+from .meta import ListMeta, ObjectMeta
 from .service import Service
 from .table import parse_timestamp, render_table
 
@@ -40,11 +44,14 @@ def run(args: argparse.Namespace) -> int:
     objects = io.flatten([d.object for d in docs])
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
+        objects = [_without_managed_fields(o) for o in objects]
         if len(objects) == 1:
             sys.stdout.write(io.dumps(objects[0], output=output))
         elif objects:
-            # kubectl prints several objects as one `kind: List`.
-            sys.stdout.write(io.dumps(KubeList(items=tuple(objects)), output=output))
+            # kubectl prints several objects as one `kind: List` whose metadata holds an empty
+            # resourceVersion, whatever lists they came from.
+            listed = KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects))
+            sys.stdout.write(io.dumps(listed, output=output))
     else:
         printable = [o for o in objects if isinstance(o, (EndpointSlice, Endpoints, Service))]
         skipped = Counter(kind_of(o) for o in objects if not isinstance(o, (EndpointSlice, Endpoints, Service)))
@@ -60,3 +67,21 @@ def run(args: argparse.Namespace) -> int:
         elif not problems:
             print("No resources found.", file=sys.stderr)
     return 2 if problems else 0
+
+
+def _without_managed_fields(obj: KubeObject) -> KubeObject:
+    """*obj* without ``metadata.managedFields``, which kubectl hides unless --show-managed-fields."""
+    if isinstance(obj, OtherObject):
+        meta = obj.data.get("metadata")
+        if not isinstance(meta, Mapping) or "managedFields" not in meta:
+            return obj
+        data = dict(obj.data)
+        data["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+        return OtherObject(data)
+    meta = getattr(obj, "metadata", None)
+    if isinstance(meta, ObjectMeta) and meta.managed_fields is not None:
+        # Every kind that carries an ObjectMeta is an attrs class; lists were flattened.
+        owner: Any = obj
+        hidden: KubeObject = attrs.evolve(owner, metadata=attrs.evolve(meta, managed_fields=None))
+        return hidden
+    return obj

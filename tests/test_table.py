@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pathlib
 
 import pytest
 
@@ -181,6 +182,38 @@ def test_get_json_of_several_objects_is_a_list(capsys: pytest.CaptureFixture[str
     out = json.loads(capsys.readouterr().out)
     assert out["kind"] == "List"
     assert len(out["items"]) == 6
+
+
+@pytest.mark.parametrize("path", ["tests/data/kubectl/list-services.yaml", "tests/data/kubectl/list-endpointslices.yaml"])
+def test_get_yaml_of_a_kubectl_list_is_that_list(path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # kubectl's List wrapper always carries `metadata: {resourceVersion: ""}`.
+    assert main(["get", "-o", "yaml", path]) == 0
+    with open(path, encoding="utf-8") as fh:
+        assert capsys.readouterr().out == fh.read()
+
+
+@pytest.mark.parametrize("output", ["yaml", "json"])
+def test_get_hides_managed_fields_as_kubectl_does(
+    output: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    managed = [{"apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": {"f:data": {}}, "manager": "m"}]
+    objects = [
+        {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {"name": "s", "managedFields": managed},
+            "addressType": "IPv4",
+            "endpoints": [],
+        },
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "managedFields": managed}},
+    ]
+    for count in (1, 2):
+        path = tmp_path / f"in{count}.json"
+        path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects[:count]}))
+        assert main(["get", "-o", output, str(path)]) == 0
+        out = capsys.readouterr().out
+        assert "managedFields" not in out
+        assert '"name": "s"' in out or "name: s" in out
 
 
 def test_get_reports_every_bad_file_on_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
