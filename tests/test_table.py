@@ -184,7 +184,9 @@ def test_get_json_of_several_objects_is_a_list(capsys: pytest.CaptureFixture[str
     assert len(out["items"]) == 6
 
 
-@pytest.mark.parametrize("path", ["tests/data/kubectl/list-services.yaml", "tests/data/kubectl/list-endpointslices.yaml"])
+@pytest.mark.parametrize(
+    "path", ["tests/data/kubectl/list-services.yaml", "tests/data/kubectl/list-endpointslices.yaml"]
+)
 def test_get_yaml_of_a_kubectl_list_is_that_list(path: str, capsys: pytest.CaptureFixture[str]) -> None:
     # kubectl's List wrapper always carries `metadata: {resourceVersion: ""}`.
     assert main(["get", "-o", "yaml", path]) == 0
