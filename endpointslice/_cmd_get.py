@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
         objects = [_without_managed_fields(o) for o in objects]
         if len(objects) == 1:
             sys.stdout.write(io.dumps(objects[0], output=output))
-        elif objects:
+        elif docs:
             # kubectl prints several objects as one `kind: List` whose metadata holds an empty
-            # resourceVersion, whatever lists they came from.
+            # resourceVersion, whatever lists they came from; lists with no items give an empty one.
             listed = KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects))
             sys.stdout.write(io.dumps(listed, output=output))
     else:

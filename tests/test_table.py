@@ -241,3 +241,18 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["get"])
     assert info.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize("output", ["yaml", "json"])
+def test_get_of_empty_lists_prints_an_empty_list_as_kubectl_does(
+    output: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty namespace, read from the apiserver: kubectl prints an empty List, not nothing.
+    path = tmp_path / "empty.json"
+    path.write_text('{"apiVersion": "v1", "kind": "ServiceList", "metadata": {"resourceVersion": "7"}, "items": []}')
+    assert main(["get", "-o", output, str(path)]) == 0
+    expected = {
+        "yaml": 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n',
+        "json": '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
+    }
+    assert capsys.readouterr().out == expected[output]
