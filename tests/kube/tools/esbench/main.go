@@ -55,7 +55,9 @@ type output struct {
 	Reconcile float64 `json:"reconcile"`
 	Slices    int     `json:"slices"`
 	Endpoints int     `json:"endpoints"`
+	Creates   int     `json:"creates"`
 	Updates   int     `json:"updates"`
+	Deletes   int     `json:"deletes"`
 }
 
 // recorder answers every EndpointSlice write at once and remembers the
@@ -63,22 +65,28 @@ type output struct {
 type recorder struct {
 	keep    bool
 	created []*discovery.EndpointSlice
+	creates int
 	updates int
+	deletes int
 }
 
 func (r *recorder) react(action k8stesting.Action) (bool, k8sruntime.Object, error) {
-	switch a := action.(type) {
-	case k8stesting.CreateAction:
-		slice := a.GetObject().(*discovery.EndpointSlice)
+	// By verb: an update action also satisfies the CreateAction interface.
+	switch action.GetVerb() {
+	case "create":
+		r.creates++
+		slice := action.(k8stesting.CreateAction).GetObject().(*discovery.EndpointSlice)
 		if r.keep {
 			kept := slice.DeepCopy()
 			kept.Name = fmt.Sprintf("%s%05d", kept.GenerateName, len(r.created))
 			r.created = append(r.created, kept)
 		}
 		return true, slice, nil
-	case k8stesting.UpdateAction:
+	case "update":
 		r.updates++
-		return true, a.GetObject(), nil
+		return true, action.(k8stesting.UpdateAction).GetObject(), nil
+	case "delete":
+		r.deletes++
 	}
 	return true, nil, nil
 }
@@ -113,13 +121,16 @@ func pointers(pods []corev1.Pod) []*corev1.Pod {
 }
 
 // timed runs fn once per repetition after a collection, as the Python side
-// does, and returns the best wall time.
-func timed(repeat int, fn func()) float64 {
+// does, and returns the best wall time. A fresh reconciler (fake client,
+// informer indexer of Nodes, tracker) is made by setup outside the clock: the
+// Python side has no such objects to make.
+func timed(repeat int, setup func() *endpointslice.Reconciler, fn func(*endpointslice.Reconciler)) float64 {
 	best := 0.0
 	for i := 0; i < repeat; i++ {
+		r := setup()
 		runtime.GC()
 		start := time.Now()
-		fn()
+		fn(r)
 		elapsed := time.Since(start).Seconds()
 		if i == 0 || elapsed < best {
 			best = elapsed
@@ -162,9 +173,10 @@ func main() {
 		out.Endpoints += len(slice.Endpoints)
 	}
 
-	out.Pack = timed(in.Repeat, func() {
-		rec := &recorder{}
-		if err := newReconciler(&in, rec).Reconcile(logger, &in.Service, pods, nil, trigger); err != nil {
+	out.Pack = timed(in.Repeat, func() *endpointslice.Reconciler {
+		return newReconciler(&in, &recorder{})
+	}, func(r *endpointslice.Reconciler) {
+		if err := r.Reconcile(logger, &in.Service, pods, nil, trigger); err != nil {
 			panic(err)
 		}
 	})
@@ -188,13 +200,16 @@ func main() {
 		changed[i] = *pod
 	}
 	changedPods := pointers(changed)
-	out.Reconcile = timed(in.Repeat, func() {
-		rec := &recorder{}
-		if err := newReconciler(&in, rec).Reconcile(logger, &in.Service, changedPods, first.created, trigger); err != nil {
+	var rec *recorder
+	out.Reconcile = timed(in.Repeat, func() *endpointslice.Reconciler {
+		rec = &recorder{}
+		return newReconciler(&in, rec)
+	}, func(r *endpointslice.Reconciler) {
+		if err := r.Reconcile(logger, &in.Service, changedPods, first.created, trigger); err != nil {
 			panic(err)
 		}
-		out.Updates = rec.updates
 	})
+	out.Creates, out.Updates, out.Deletes = rec.creates, rec.updates, rec.deletes
 	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		panic(err)
 	}
