@@ -123,7 +123,10 @@ def flipped(pod: Pod) -> Pod:
 def esbench() -> Path | None:
     # build.py knows the cache folder of the pinned build; ask it rather than guess.
     found = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "tests" / "kube" / "build.py"), "--print"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "tests" / "kube" / "build.py"), "--print"],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     return Path(found.stdout.strip()) / "esbench" if found.returncode == 0 else None
 
