@@ -242,7 +242,36 @@ def _annotations(ctx: Context, path: str, annotations: FrozenDict[str, str] | No
     return errs
 
 
-def _owner_references(path: str, refs: Sequence[OwnerReference] | None) -> list[FieldError]:
+def _owner_references(ctx: Context, path: str, refs: Sequence[OwnerReference] | None) -> list[FieldError]:
+    if not ctx.declarative:
+        return _owner_references_before_1_37(path, refs)
+    errs: list[FieldError] = []
+    controller = ""
+    for i, ref in enumerate(refs or ()):
+        at = f"{path}[{i}]"
+        group_version = ref.api_version
+        version = group_version.rpartition("/")[2] if group_version.count("/") <= 1 else ""
+        if not group_version:
+            errs.append(_required(f"{at}.apiVersion", "must not be empty"))
+        elif not version:
+            errs.append(_invalid(f"{at}.apiVersion", group_version, "must be <group>/<version> or <version>"))
+        for name, value in (("kind", ref.kind), ("name", ref.name), ("uid", ref.uid)):
+            if not value:
+                errs.append(_required(f"{at}.{name}", "must not be empty"))
+        if ref.controller:
+            current = f"{ref.kind}/{ref.name}"
+            if controller:
+                detail = (
+                    'Only one reference can have Controller set to true. Found "true" in references for '
+                    f"{controller} and {current}"
+                )
+                errs.append(_invalid(path, [_owner_json(r) for r in refs or ()], detail, json_value=True))
+            else:
+                controller = current
+    return errs
+
+
+def _owner_references_before_1_37(path: str, refs: Sequence[OwnerReference] | None) -> list[FieldError]:
     errs: list[FieldError] = []
     controller = ""
     for ref in refs or ():
@@ -268,6 +297,22 @@ def _owner_references(path: str, refs: Sequence[OwnerReference] | None) -> list[
     return errs
 
 
+def dedupe_owner_references(refs: Sequence[OwnerReference] | None) -> tuple[tuple[OwnerReference, ...], list[str]]:
+    """The owner references without repeats, and the UIDs of the repeats.
+
+    The apiserver drops an owner reference equal to an earlier one with the same UID before it
+    validates the object, and warns about it (``dedupOwnerReferencesAndAddWarning``).
+    """
+    kept: list[OwnerReference] = []
+    repeated: list[str] = []
+    for ref in refs or ():
+        if any(r.uid == ref.uid and _semantic(r) == _semantic(ref) for r in kept):
+            repeated.append(ref.uid)
+        else:
+            kept.append(ref)
+    return tuple(kept), repeated
+
+
 def _owner_json(ref: OwnerReference) -> dict[str, object]:
     out: dict[str, object] = {"apiVersion": ref.api_version, "kind": ref.kind, "name": ref.name, "uid": ref.uid}
     if ref.controller is not None:
@@ -290,7 +335,19 @@ def _finalizers(ctx: Context, path: str, finalizers: Sequence[str] | None) -> li
                 json_value=True,
             )
         )
-    return errs
+    return errs + _kube_finalizers(path, finalizers)
+
+
+_STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
+
+
+def _kube_finalizers(path: str, finalizers: Sequence[str] | None) -> list[FieldError]:
+    # The core group's extra check (validateKubeFinalizerName), run for all three kinds.
+    return [
+        _invalid(f"{path}[{i}]", name, "name is neither a standard finalizer name nor is it fully qualified")
+        for i, name in enumerate(finalizers or ())
+        if "/" not in name and name not in _STANDARD_FINALIZERS
+    ]
 
 
 #: A name rule: the problems with a name, as one of the ``is_*`` checks of `_validators`.
@@ -309,6 +366,7 @@ def _namespace(ctx: Context, meta: ObjectMeta) -> str:
 
 
 def _object_meta(ctx: Context, meta: ObjectMeta, name_rule: NameRule) -> list[FieldError]:
+    meta = _without_repeated_owners(meta)
     errs: list[FieldError] = []
     if meta.generate_name:
         errs += _each(
@@ -333,9 +391,14 @@ def _meta_common_tail(ctx: Context, meta: ObjectMeta) -> list[FieldError]:
         errs.append(_invalid("metadata.generation", meta.generation, "must be greater than or equal to 0"))
     errs += _labels(ctx, "metadata.labels", meta.labels)
     errs += _annotations(ctx, "metadata.annotations", meta.annotations)
-    errs += _owner_references("metadata.ownerReferences", meta.owner_references)
+    errs += _owner_references(ctx, "metadata.ownerReferences", meta.owner_references)
     errs += _finalizers(ctx, "metadata.finalizers", meta.finalizers)
     return errs
+
+
+def _without_repeated_owners(meta: ObjectMeta) -> ObjectMeta:
+    kept, repeated = dedupe_owner_references(meta.owner_references)
+    return attrs.evolve(meta, owner_references=kept) if repeated else meta
 
 
 def _path_segment(path: str, name: str) -> list[FieldError]:
@@ -346,6 +409,13 @@ def _path_segment(path: str, name: str) -> list[FieldError]:
 
 def _update_common(ctx: Context, new: ObjectMeta, old: ObjectMeta) -> list[FieldError]:
     """The generic checks every update gets before the kind's own (``validateCommonFields``)."""
+    # Before it validates an update, the apiserver keeps the stored generation (a request cannot
+    # set it), and a request without a resourceVersion is an unconditional update of the stored one.
+    new = attrs.evolve(
+        _without_repeated_owners(new),
+        generation=old.generation,
+        resource_version=new.resource_version or old.resource_version,
+    )
     errs: list[FieldError] = []
     if new.generate_name:
         errs += _path_segment("metadata.generateName", new.generate_name)
@@ -387,7 +457,7 @@ def _meta_update(ctx: Context, new: ObjectMeta, old: ObjectMeta) -> list[FieldEr
     errs += _immutable("metadata.deletionGracePeriodSeconds", grace, old.deletion_grace_period_seconds)
     errs += _labels(ctx, "metadata.labels", new.labels)
     errs += _annotations(ctx, "metadata.annotations", new.annotations)
-    errs += _owner_references("metadata.ownerReferences", new.owner_references)
+    errs += _owner_references(ctx, "metadata.ownerReferences", new.owner_references)
     return errs
 
 

@@ -56,7 +56,8 @@ _MAX_HINTS = 8
 def endpoint_slice(ctx: Context, es: EndpointSlice, old: EndpointSlice | None) -> list[FieldError]:
     """All errors for a create (``old is None``) or update of an EndpointSlice."""
     if old is None:
-        errs = _object_meta(ctx, es.metadata, v.is_dns1123_subdomain)
+        # The apiserver sets a new slice's generation to 1 before validating it.
+        errs = _object_meta(ctx, attrs.evolve(es.metadata, generation=1), v.is_dns1123_subdomain)
     else:
         errs = _update_common(ctx, es.metadata, old.metadata)
     declared: list[FieldError] = []

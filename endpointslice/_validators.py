@@ -192,11 +192,11 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
-def is_dns1123_subdomain(value: str) -> list[str]:
-    """Problems with *value* as an RFC 1123 subdomain (≤253)."""
+def is_dns1123_subdomain(value: str, unit: str = "characters") -> list[str]:
+    """Problems with *value* as an RFC 1123 subdomain (≤253 bytes, as Go counts)."""
     errs = []
-    if len(value) > 253:
-        errs.append(_max_len(253))
+    if _utf8_len(value) > 253:
+        errs.append(_max_len(253, unit))
     if not _DNS1123_SUBDOMAIN_RE.fullmatch(value):
         errs.append(_DNS1123_SUBDOMAIN_MSG)
     return errs
@@ -236,7 +236,8 @@ def is_qualified_name(value: str, version: tuple[int, int]) -> list[str]:
     elif not prefix:
         errs.append("prefix part must be non-empty")
     else:
-        errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+        # From 1.35 the prefix is checked by the `content` package, whose length message says bytes.
+        errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix, "bytes" if new else "characters"))
     if not name:
         errs.append("name part must be non-empty")
     elif _utf8_len(name) > 63:

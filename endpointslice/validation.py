@@ -16,11 +16,12 @@ taken to be in the namespace kubectl would send it to (``default_namespace``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Union
 
 from . import _service_rules, _slice_rules
-from ._rules import Context, ErrorType, FieldError, KubeVersion
+from . import _validators as _v
+from ._rules import Context, ErrorType, FieldError, KubeVersion, dedupe_owner_references
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
 from .errors import EndpointSliceError
@@ -32,6 +33,7 @@ __all__ = [
     "KubeVersion",
     "UnsupportedKindError",
     "Validatable",
+    "status_message",
     "validate",
     "validate_endpoint_slice",
     "validate_endpoints",
@@ -169,8 +171,61 @@ def warnings(
     if type(obj) not in _DISPATCH or (old is not None and type(old) is not type(obj)):
         raise UnsupportedKindError(obj)
     ver = KubeVersion.coerce(version)
+    # The request handler drops repeated owner references, with this warning, before the kind's rules run.
+    _, repeated = dedupe_owner_references(obj.metadata.owner_references)
+    found = [_REPEATED_OWNERS + ", ".join(repeated)] if repeated else []
     if isinstance(obj, EndpointSlice):
-        return _slice_rules.endpoint_slice_warnings(ver, obj, old if isinstance(old, EndpointSlice) else None)
+        return found + _slice_rules.endpoint_slice_warnings(ver, obj, old if isinstance(old, EndpointSlice) else None)
     if isinstance(obj, Endpoints):
-        return _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
-    return _service_rules.service_warnings(ver, obj)
+        return found + _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
+    return found + _service_rules.service_warnings(ver, obj)
+
+
+_REPEATED_OWNERS = (
+    ".metadata.ownerReferences contains duplicate entries; API server dedups owner references in 1.20+, "
+    "and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: "
+)
+
+
+# The apiserver names a kind with its group, except for the core group (Go's GroupKind.String).
+_QUALIFIED_KIND = {
+    EndpointSlice: "EndpointSlice.discovery.k8s.io",
+    Endpoints: "Endpoints",
+    Service: "Service",
+}
+
+
+def status_message(obj: Validatable, errors: Sequence[FieldError], /) -> str:
+    """The whole message of the apiserver's refusal of *obj* with *errors*, as kubectl prints it.
+
+    This is the ``message`` of the 422 ``Status``: the kind with its API group, the quoted
+    name, and the errors. Errors with the same text are listed once, in order of first
+    appearance; a single error stands alone, several are joined with ``, `` in brackets.
+
+    >>> from endpointslice import ObjectMeta, Service
+    >>> from endpointslice.validation import validate
+    >>> svc = Service(metadata=ObjectMeta(name="Web"))
+    >>> status_message(svc, validate(svc))
+    'Service "Web" is invalid: [metadata.name: Invalid value: "Web": ..., spec.ports: Required value]'
+
+    Args:
+        obj: The object the errors are about; its kind and ``metadata.name`` head the message.
+        errors: The errors, as `validate` returns them.
+
+    Returns:
+        The message; for no errors, the bare ``<Kind> "<name>" is invalid``.
+
+    Raises:
+        UnsupportedKindError: *obj* is not an EndpointSlice, Endpoints or Service.
+    """
+    kind = _QUALIFIED_KIND.get(type(obj))
+    if kind is None:
+        raise UnsupportedKindError(obj)
+    head = f"{kind} {_v.go_quote(obj.metadata.name or '')} is invalid"
+    # As apimachinery's ErrorList.ToAggregate: the same text twice is shown once.
+    texts = list(dict.fromkeys(str(e) for e in errors))
+    if not texts:
+        return head
+    if len(texts) == 1:
+        return f"{head}: {texts[0]}"
+    return f"{head}: [{', '.join(texts)}]"
