@@ -43,7 +43,7 @@ from .endpoints import Endpoints, EndpointsList
 from .errors import LoadError, Problem
 from .io import Document
 from .kinds import KubeList, KubeObject
-from .migrate import DEFAULT_MANAGED_BY, Migration, check_managed_by, migrate, view_differences
+from .migrate import DEFAULT_MANAGED_BY, Migration, _service_index, check_managed_by, migrate, view_differences
 from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, PackingError
 from .service import Service
 from .validation import validate_endpoint_slice
@@ -142,6 +142,15 @@ def _parse(path: str) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+def _endpoints_keys(obj: KubeObject) -> list[tuple[str, str]]:
+    """``(namespace, name)`` of every Endpoints object in *obj*, also inside lists."""
+    if isinstance(obj, Endpoints):
+        return [(obj.metadata.namespace or "", obj.metadata.name or "")]
+    if isinstance(obj, (EndpointsList, KubeList)):
+        return [key for item in obj.items for key in _endpoints_keys(item)]
+    return []
+
+
 def _service_doc(migration: Migration, docs: Sequence[Document]) -> Document | None:
     meta = migration.endpoints.metadata
     wanted = (meta.namespace or "", meta.name)
@@ -159,7 +168,7 @@ def _report(migration: Migration, doc: Document, docs: Sequence[Document], check
         return False, False
     for problem in migration.problems:
         _say("error", str(_located(problem, doc, migration.endpoints)))
-    service_doc = _service_doc(migration, docs)
+    service_doc = _service_doc(migration, docs) if migration.warnings else None
     for warning in migration.warnings:
         if warning.path.startswith("spec.") and service_doc is not None:
             _say("warning", str(_located(warning, service_doc)))
@@ -345,7 +354,9 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             _say("error", str(problem))
         return 2
-    everything = [d.object for d in docs]
+    # One index of every Service, built once: each document is migrated with the few its
+    # Endpoints need (handing every object to every call made a run quadratic).
+    known = _service_index(d.object for d in docs)
     lossy = failed = False
     out_objects: list[KubeObject] = []
     changed_by_source: dict[str, dict[int, list[KubeObject]]] = {}
@@ -356,7 +367,7 @@ def run(args: argparse.Namespace) -> int:
             keep_endpoints=args.keep_endpoints,
             max_endpoints_per_slice=args.max_endpoints_per_slice,
             managed_by=args.managed_by,
-            services=everything,
+            services=[known[k] for k in _endpoints_keys(doc.object) if k in known],
         )
         for migration in result.migrations:
             seen += 1

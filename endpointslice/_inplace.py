@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
+import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from . import _yaml, io
@@ -177,9 +178,12 @@ def content_region(doc: io.Document, source: Source) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip():
         start = line_start
-    node = doc._text.node(doc.index) if doc._text is not None else None
-    last = _last_content(node) if node is not None else None
-    last = end if last is None else last - shift
+    last = _fragment_end(text, start, end)
+    if last is None:
+        # The document does not parse on its own (it never should): ask the whole stream.
+        node = doc._text.node(doc.index) if doc._text is not None else None
+        last = _last_content(node) if node is not None else None
+        last = end if last is None else last - shift
     newline = text.find("\n", min(last, end), end)
     return (start, end if newline < 0 else newline + 1)
 
@@ -189,6 +193,19 @@ def _bom_width() -> int:
     """How much a leading byte order mark counts in the parser's offsets: 0 for LibYAML, 1 for pure PyYAML."""
     node = next(_yaml.iter_nodes("\ufeffa: 1\n"))
     return int(node.start_mark.index)
+
+
+def _fragment_end(text: str, start: int, end: int) -> int | None:
+    """`_last_content` of the one document in ``text[start:end]``, parsed alone, as an offset in *text*.
+
+    Parsing only the document keeps a rewrite linear in the size of the file.
+    """
+    with contextlib.suppress(yaml.YAMLError, RecursionError):
+        nodes = list(_yaml.iter_nodes(text[start:end]))
+        if len(nodes) == 1:
+            last = _last_content(nodes[0])
+            return None if last is None else start + last
+    return None
 
 
 def _last_content(root: Node) -> int | None:
