@@ -101,10 +101,13 @@ class IncrementalReconciler:
         self._key = port_group_key(self._ports)
         self._desired: dict[EndpointIdentity, Endpoint] = {}
         self._family: dict[EndpointIdentity, AddressType] = {}
+        # How many desired endpoints each family has: every event asks which families exist,
+        # and counting them from `_family` made each event cost as much as the whole Service.
+        self._family_sizes: dict[AddressType, int] = {}
         for group in state.groups:
             for identity, endpoint in group.endpoints.items():
                 self._desired[identity] = endpoint
-                self._family[identity] = group.address_type
+                self._set_family(identity, group.address_type)
         everything = list(existing)
         self.initial_plan = reconcile(
             service,
@@ -199,7 +202,20 @@ class IncrementalReconciler:
         return canonical, group.address_type
 
     def _families(self) -> set[AddressType]:
-        return set(self._family.values())
+        return set(self._family_sizes)
+
+    def _set_family(self, identity: EndpointIdentity, family: AddressType | None) -> None:
+        """Record *identity*'s family (``None``: it is gone), keeping the per-family counts."""
+        old = self._family.pop(identity, None)
+        if old is not None:
+            left = self._family_sizes[old] - 1
+            if left:
+                self._family_sizes[old] = left
+            else:
+                del self._family_sizes[old]
+        if family is not None:
+            self._family[identity] = family
+            self._family_sizes[family] = self._family_sizes.get(family, 0) + 1
 
     def _write(
         self,
@@ -257,7 +273,7 @@ class IncrementalReconciler:
             return self.change(canonical, trigger_time=trigger_time)
         before = self._families()
         self._desired[identity] = canonical
-        self._family[identity] = family
+        self._set_family(identity, family)
         if self._needs_full(family, before):
             return self._full(trigger_time)
         target = self._best_fit(family)
@@ -299,7 +315,7 @@ class IncrementalReconciler:
             return Plan()
         before = self._families()
         del self._desired[identity]
-        del self._family[identity]
+        self._set_family(identity, None)
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
         # When the family's last endpoint goes, the family set changes: upstream then recycles
@@ -322,7 +338,7 @@ class IncrementalReconciler:
         if identity not in self._desired:
             return self.add(canonical, trigger_time=trigger_time)
         self._desired[identity] = canonical
-        self._family[identity] = family
+        self._set_family(identity, family)
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
         if previous is None or self._service.metadata.deletion_timestamp is not None:
