@@ -286,7 +286,8 @@ def stage(source: Source, data: bytes, *, force: bool) -> Staged:
     """
     folder = os.path.dirname(source.real)
     try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(source.real)}.", suffix=".tmp")
+        # A fixed short prefix: the file's own name may already be as long as a name can be.
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".endpointslice-migrate-", suffix=".tmp")
     except OSError as exc:
         raise _error(source, f"cannot create a temporary file in {folder}", exc) from None
     try:

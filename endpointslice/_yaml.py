@@ -324,14 +324,20 @@ class ItemIndex:
 
     __slots__ = ("_fields", "_spans")
 
-    def __init__(self, items: list[Node]) -> None:
-        self._spans = array("q")
-        self._fields: dict[int, tuple[Field, ...]] = {}
+    def __init__(self, spans: array[int], fields: dict[int, tuple[Field, ...]]) -> None:
+        self._spans = spans
+        self._fields = fields
+
+    @classmethod
+    def from_nodes(cls, items: list[Node]) -> ItemIndex:
+        """The index of the item nodes *items*."""
+        spans = array("q")
+        fields: dict[int, tuple[Field, ...]] = {}
         for i, item in enumerate(items):
             start, end = item.start_mark, item.end_mark
-            self._spans.extend((start.index, end.index, start.line, start.column))
+            spans.extend((start.index, end.index, start.line, start.column))
             if end.index - start.index >= FIELDS_FROM and isinstance(item, MappingNode):
-                self._fields[i] = tuple(
+                fields[i] = tuple(
                     Field(
                         k.value,
                         k.start_mark.line,
@@ -344,6 +350,7 @@ class ItemIndex:
                     for k, v in item.value
                     if isinstance(k, ScalarNode)
                 )
+        return cls(spans, fields)
 
     def __len__(self) -> int:
         return len(self._spans) // 4
@@ -359,7 +366,7 @@ def list_items(node: Node) -> ItemIndex | None:
         return None
     for k, v in node.value:
         if isinstance(k, ScalarNode) and k.value == "items" and isinstance(v, SequenceNode):
-            return ItemIndex(v.value)
+            return ItemIndex.from_nodes(v.value)
     return None
 
 

@@ -25,7 +25,7 @@ from typing import IO, Any, TypeVar, overload
 import attrs
 import yaml
 
-from . import _convert, _jsonlist, _yaml
+from . import _convert, _jsonindex, _jsonlist, _yaml
 from ._frozen import freeze_json, thaw_json
 from ._model import specs
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
@@ -115,6 +115,8 @@ class Document:
         if self._text is None:
             return start
         items = self._items
+        if items is None and self._span is None:
+            items = self._text.json_items()  # A JSON document: its items are found on first use.
         if items is not None and len(path) >= 2 and path[0] == "items" and isinstance(path[1], int):
             if 0 <= path[1] < len(items):
                 found = self._text.locate_in_unit(items[path[1]], path[2:], key=key)
@@ -141,12 +143,19 @@ class _SourceText:
     (the problems of one object are asked about together).
     """
 
-    __slots__ = ("_chars", "_last", "text")
+    __slots__ = ("_chars", "_json", "_last", "text")
 
     def __init__(self, text: str | bytes) -> None:
         self.text = text
         self._chars: str | None = None
         self._last: tuple[Any, Any] = (None, None)
+        self._json: tuple[_yaml.ItemIndex | None] | None = None
+
+    def json_items(self) -> _yaml.ItemIndex | None:
+        """Where the items of a JSON list document are (``None`` for anything else), found once."""
+        if self._json is None:
+            self._json = (_jsonindex.item_index(self.chars()),)
+        return self._json[0]
 
     def chars(self) -> str:
         """The text as the characters the YAML parser counted its offsets in."""

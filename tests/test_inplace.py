@@ -270,6 +270,13 @@ def test_a_fifo_or_device_is_refused_without_waiting_for_it(tmp_path: Path) -> N
     ]
 
 
+def test_a_file_whose_name_is_as_long_as_a_name_can_be_is_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / ("d" * 250 + ".yaml")
+    path.write_text(STREAM, encoding="utf-8")
+    assert migrate_in_place(str(path)) == 0
+    assert "kind: EndpointSlice" in path.read_text(encoding="utf-8")
+
+
 def test_mode_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "db.yaml"
     path.write_text(STREAM, encoding="utf-8")

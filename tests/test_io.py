@@ -653,8 +653,26 @@ _STREAM_YAML = (
         (_LIST_YAML + "---\n" + _STREAM_YAML).encode(),
         b"\xef\xbb\xbf" + _STREAM_YAML.encode(),
         _LIST_YAML.encode("utf-16"),
+        json.dumps(yaml.safe_load(_LIST_YAML), indent=2, ensure_ascii=False),
+        json.dumps(yaml.safe_load(_LIST_YAML), ensure_ascii=False).encode(),
+        json.dumps(yaml.safe_load(_LIST_YAML), indent=1).replace("\n", "\r\n"),
+        json.dumps(yaml.safe_load(_LIST_YAML.replace("'é'", '"a\\u2028b"')), indent=2, ensure_ascii=False),
+        json.dumps(yaml.safe_load(_STREAM_YAML.split("---", maxsplit=1)[0]), indent=2),
     ],
-    ids=["list", "stream", "crlf", "bom", "bytes", "bytes-bom", "utf-16"],
+    ids=[
+        "list",
+        "stream",
+        "crlf",
+        "bom",
+        "bytes",
+        "bytes-bom",
+        "utf-16",
+        "json",
+        "json-1-line",
+        "json-crlf",
+        "json-separator",
+        "json-object",
+    ],
 )
 def test_positions_agree_with_a_parse_of_the_whole_text(
     text: str | bytes, fields_from: int, monkeypatch: pytest.MonkeyPatch
@@ -673,7 +691,12 @@ def test_positions_agree_with_a_parse_of_the_whole_text(
                 assert doc.locate(path, key=key) == _yaml.locate(node, path, key=key), (doc.index, path, key)
 
 
-def test_a_position_in_a_large_list_parses_only_the_field_that_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "dump", [lambda d: yaml.safe_dump(d, sort_keys=True), lambda d: json.dumps(d, indent=2)], ids=["yaml", "json"]
+)
+def test_a_position_in_a_large_list_parses_only_the_field_that_holds_it(
+    dump: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Locating inside item 2 of a list parses only that item's ``metadata`` again, never the whole text."""
     from endpointslice import _yaml
 
@@ -681,7 +704,7 @@ def test_a_position_in_a_large_list_parses_only_the_field_that_holds_it(monkeypa
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"s{i}", "labels": {"pad": "x" * 5000}}}
         for i in range(3)
     ]
-    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": big}, sort_keys=True)
+    text = dump({"apiVersion": "v1", "kind": "List", "items": big})
     path = ("items", 2, "metadata", "labels", ("key", "pad"))
     whole = next(_yaml.iter_nodes(text))
     expected = _yaml.locate(whole, path)
