@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from . import _service_registry
 from . import _validators as v
 from ._frozen import FrozenDict
 from ._rules import (
@@ -89,8 +90,6 @@ def _defaulted(svc: Service) -> _Svc:
     cluster_ips = tuple(spec.cluster_ips or ())
     if not cluster_ips and cluster_ip:
         cluster_ips = (cluster_ip,)
-    elif cluster_ips and not cluster_ip:
-        cluster_ip = cluster_ips[0]
     ports = []
     for p in spec.ports or ():
         target = p.target_port
@@ -120,6 +119,12 @@ def _is_headless(d: _Svc) -> bool:
 
 def service(ctx: Context, svc: Service, old: Service | None) -> list[FieldError]:
     """All errors for a create or update of a Service."""
+    svc, early = _service_registry.prepare(
+        svc, old, lambda s, o: _cluster_ips(ctx, s, _defaulted(s), None if o is None else _defaulted(o))
+    )
+    if early:
+        # The registry refuses the Service before the strategy's checks run: its errors are all.
+        return early
     d = _defaulted(svc)
     if old is None:
         errs = _object_meta(ctx, svc.metadata, v.is_dns1123_label if ctx.relaxed_service_names else v.is_dns1035_label)

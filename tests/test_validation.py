@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import fuzz_documents
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -1158,12 +1159,17 @@ def test_service_update_rejects_changed_cluster_ip() -> None:
 
 
 def test_service_update_downgrade_needs_single_stack() -> None:
-    old = svc(meta={"resource_version": "1"}, cluster_ips=["10.0.0.1", "fd00::1"], ip_families=["IPv4", "IPv6"])
-    new = svc(meta={"resource_version": "1"}, cluster_ips=["10.0.0.1"], ip_families=["IPv4"])
-    assert [str(e) for e in validate_service(new, old=old)] == [
-        "spec.ipFamilyPolicy: Invalid value: null: must be set to 'SingleStack' when releasing the secondary clusterIP",
-        "spec.ipFamilyPolicy: Invalid value: null: must be set to 'SingleStack' when releasing the secondary ipFamily",
-    ]
+    # The real apiserver (tests/kube/test_validation_diff.py) never gets to the strategy's
+    # "must be set to 'SingleStack'" check: the registry keeps the stored policy and refuses first.
+    stored = {"resource_version": "1"}
+    dual = ["10.0.0.1", "fd00::1"]
+    old = svc(meta=stored, cluster_ip="10.0.0.1", cluster_ips=dual, ip_families=["IPv4", "IPv6"])
+    old = attrs.evolve(old, spec=attrs.evolve(old.spec, ip_family_policy="RequireDualStack"))
+    new = svc(meta=stored, cluster_ip="10.0.0.1", cluster_ips=["10.0.0.1"], ip_families=["IPv4"])
+    refusal = "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": must be 'SingleStack' to release the secondary"
+    assert [str(e) for e in validate_service(new, old=old)] == [f"{refusal} cluster IP", f"{refusal} IP family"]
+    single = attrs.evolve(new, spec=attrs.evolve(new.spec, ip_family_policy="SingleStack"))
+    assert validate_service(single, old=old) == []
 
 
 def test_service_update_keeps_previously_accepted_external_ip() -> None:
@@ -1611,3 +1617,160 @@ def test_no_name_is_generated_from_generate_name() -> None:
     # prefix gives a second error naming a random value; we report the prefix's error only.
     obj = es(meta={"generate_name": "Web-", "namespace": "ns"}, endpoints=[])
     assert [e.path for e in validate_endpoint_slice(obj)] == ["metadata.generateName"]
+
+
+# ---------------------------------------------------------------------------
+# Found by the dry-run differential against a real 1.37.2 apiserver
+# (tests/kube/test_validation_diff.py); each expected message is the apiserver's own.
+
+_REF = {"apiVersion": "v1", "kind": "Service", "name": "web", "uid": "u1", "controller": True}
+
+
+def _slice_doc(**meta: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {"name": "a", "namespace": "ns", **meta},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["10.0.0.1"]}],
+    }
+
+
+def _service_doc(spec: dict[str, Any], name: str = "a", **meta: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "ns", **meta}, "spec": spec}
+
+
+def _message(doc: dict[str, Any], old: dict[str, Any] | None = None) -> str | None:
+    from endpointslice.io import from_dict
+    from endpointslice.validation import status_message
+
+    obj = from_dict(doc)
+    errors = validate(obj, old=None if old is None else from_dict(old))  # type: ignore[arg-type]
+    return status_message(obj, errors) if errors else None  # type: ignore[arg-type]
+
+
+APISERVER_CASES: list[tuple[str, dict[str, Any], str | None]] = [
+    (
+        "a finalizer name without a slash must be a standard one",
+        _slice_doc(finalizers=["f", "kubernetes", "example.com/f"]),
+        (
+            'EndpointSlice.discovery.k8s.io "a" is invalid: metadata.finalizers[0]: Invalid value: "f": '
+            "name is neither a standard finalizer name nor is it fully qualified"
+        ),
+    ),
+    ("repeated owner references are dropped, not refused", _slice_doc(ownerReferences=[_REF, _REF]), None),
+    ("a new slice's generation is set to 1 first", _slice_doc(generation=-1), None),
+    (
+        "a Service keeps the generation it was sent",
+        _service_doc({"ports": [{"port": 80}]}, generation=-1),
+        'Service "a" is invalid: metadata.generation: Invalid value: -1: must be greater than or equal to 0',
+    ),
+    (
+        "a label-key prefix over 253 bytes says bytes",
+        {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": {"name": "a", "namespace": "ns", "labels": {"p" * 254 + "/a": "v"}},
+        },
+        'Endpoints "a" is invalid: metadata.labels: Invalid value: "' + "p" * 254 + '/a": '
+        "prefix part must be no more than 253 bytes",
+    ),
+    (
+        "decoding drops the session affinity config of a Service without affinity",
+        _service_doc({"ports": [{"port": 80}], "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}}}),
+        None,
+    ),
+    (
+        "the registry's cluster-IP checks refuse alone, before the name is checked",
+        _service_doc({"ports": [{"port": 80}], "clusterIPs": ["10.96.100.10"]}, name="Bad_Name"),
+        (
+            'Service "Bad_Name" is invalid: spec.clusterIPs: Invalid value: ["10.96.100.10"]: '
+            "must be empty when `clusterIP` is not specified"
+        ),
+    ),
+    (
+        "two cluster IPs under the defaulted SingleStack policy",
+        _service_doc(
+            {"ports": [{"port": 80}], "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10", "fd00:10:96::100"]}
+        ),
+        (
+            'Service "a" is invalid: spec.ipFamilyPolicy: Invalid value: "SingleStack": '
+            "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc", "expected"), [c[1:] for c in APISERVER_CASES], ids=[c[0] for c in APISERVER_CASES])
+def test_the_apiservers_answer(doc: dict[str, Any], expected: str | None) -> None:
+    assert _message(doc) == expected
+
+
+def test_repeated_owner_references_warn_as_the_apiserver_does() -> None:
+    from endpointslice.io import from_dict
+
+    assert warnings(from_dict(_slice_doc(ownerReferences=[_REF, _REF]))) == [  # type: ignore[arg-type]
+        (
+            ".metadata.ownerReferences contains duplicate entries; API server dedups owner references in 1.20+, "
+            "and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: u1"
+        )
+    ]
+
+
+_STORED = _service_doc(
+    {
+        "clusterIP": "10.96.0.5",
+        "clusterIPs": ["10.96.0.5"],
+        "ipFamilies": ["IPv4"],
+        "ipFamilyPolicy": "SingleStack",
+        "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}],
+        "sessionAffinity": "None",
+        "type": "LoadBalancer",
+        "loadBalancerClass": "example.com/lb",
+        "allocateLoadBalancerNodePorts": True,
+        "externalTrafficPolicy": "Cluster",
+    },
+    resourceVersion="7",
+    generation=3,
+)
+
+
+def _changed(**spec: Any) -> dict[str, Any]:
+    doc = _service_doc({**_STORED["spec"], **spec}, resourceVersion="7")
+    doc["spec"] = {k: v for k, v in doc["spec"].items() if v is not None}
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # A client that does not send the allocated cluster IPs back keeps them (patchAllocatedValues).
+        (_changed(clusterIP=None, clusterIPs=None), None),
+        # Moving off LoadBalancer drops the unchanged loadBalancerClass, node-port allocation and policy.
+        (_changed(type="ClusterIP"), None),
+        # Moving to ExternalName drops the unchanged cluster IPs and IP family fields.
+        (_changed(type="ExternalName", externalName="db.example.com", ports=None), None),
+        # An update keeps the stored generation, so no "must not be decremented".
+        ({**_changed(), "metadata": {"name": "a", "namespace": "ns", "resourceVersion": "7", "generation": 1}}, None),
+    ],
+    ids=["omitted cluster IPs", "LoadBalancer to ClusterIP", "to ExternalName", "generation"],
+)
+def test_service_updates_as_the_registry_prepares_them(doc: dict[str, Any], expected: str | None) -> None:
+    assert _message(doc, _STORED) == expected
+
+
+def test_status_message_lists_each_error_once() -> None:
+    from endpointslice.validation import status_message
+
+    obj = es(meta={"name": "x", "namespace": "ns"}, endpoints=[])
+    one = FieldError(type=ErrorType.REQUIRED, path="addressType")
+    two = FieldError(type=ErrorType.INVALID, path="metadata.name", value='a"b', detail="bad")
+    assert status_message(obj, []) == 'EndpointSlice.discovery.k8s.io "x" is invalid'
+    head = 'EndpointSlice.discovery.k8s.io "x" is invalid'
+    assert status_message(obj, [one, one]) == f"{head}: addressType: Required value"
+    assert status_message(obj, [one, two, one]) == (
+        'EndpointSlice.discovery.k8s.io "x" is invalid: '
+        '[addressType: Required value, metadata.name: Invalid value: "a\\"b": bad]'
+    )
+    with pytest.raises(UnsupportedKindError):
+        status_message(object(), [one])  # type: ignore[arg-type]
