@@ -1645,8 +1645,8 @@ def _message(doc: dict[str, Any], old: dict[str, Any] | None = None) -> str | No
     from endpointslice.validation import status_message
 
     obj = from_dict(doc)
-    errors = validate(obj, old=None if old is None else from_dict(old))  # type: ignore[arg-type]
-    return status_message(obj, errors) if errors else None  # type: ignore[arg-type]
+    errors = validate(obj, old=None if old is None else from_dict(old))
+    return status_message(obj, errors) if errors else None
 
 
 APISERVER_CASES: list[tuple[str, dict[str, Any], str | None]] = [
@@ -1709,7 +1709,7 @@ def test_the_apiservers_answer(doc: dict[str, Any], expected: str | None) -> Non
 def test_repeated_owner_references_warn_as_the_apiserver_does() -> None:
     from endpointslice.io import from_dict
 
-    assert warnings(from_dict(_slice_doc(ownerReferences=[_REF, _REF]))) == [  # type: ignore[arg-type]
+    assert warnings(from_dict(_slice_doc(ownerReferences=[_REF, _REF]))) == [
         (
             ".metadata.ownerReferences contains duplicate entries; API server dedups owner references in 1.20+, "
             "and may reject such requests as early as 1.24; please fix your requests; duplicate UID(s) observed: u1"
@@ -1773,4 +1773,4 @@ def test_status_message_lists_each_error_once() -> None:
         '[addressType: Required value, metadata.name: Invalid value: "a\\"b": bad]'
     )
     with pytest.raises(UnsupportedKindError):
-        status_message(object(), [one])  # type: ignore[arg-type]
+        status_message(object(), [one])
