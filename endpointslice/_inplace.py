@@ -293,9 +293,9 @@ def stage(source: Source, data: bytes, *, force: bool) -> Staged:
     try:
         with os.fdopen(fd, "wb") as fh:
             status = source.status
-            os.fchmod(fh.fileno(), stat.S_IMODE(status.st_mode))
             mine = os.fstat(fh.fileno())
-            if (mine.st_uid, mine.st_gid) != (status.st_uid, status.st_gid):
+            # Owner first: changing it clears the set-user-ID and set-group-ID bits the mode may hold.
+            if hasattr(os, "fchown") and (mine.st_uid, mine.st_gid) != (status.st_uid, status.st_gid):
                 try:
                     os.fchown(fh.fileno(), status.st_uid, status.st_gid)
                 except PermissionError:
@@ -308,6 +308,10 @@ def stage(source: Source, data: bytes, *, force: bool) -> Staged:
                                 )
                             ]
                         ) from None
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), stat.S_IMODE(status.st_mode))
+            else:  # pragma: no cover - Windows before Python 3.13, which keeps only a read-only bit.
+                os.chmod(temporary, stat.S_IMODE(status.st_mode))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -294,6 +294,16 @@ def test_owner_is_kept(tmp_path: Path) -> None:
     assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4322)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_owner_and_set_id_bits_are_both_kept(tmp_path: Path) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(STREAM, encoding="utf-8")
+    os.chown(path, 4321, 4322)
+    path.chmod(0o6750)
+    assert migrate_in_place(str(path)) == 0
+    assert (path.stat().st_uid, path.stat().st_gid, stat.S_IMODE(path.stat().st_mode)) == (4321, 4322, 0o6750)
+
+
 def test_an_owner_that_cannot_be_kept_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
