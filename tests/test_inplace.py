@@ -23,10 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import endpointslice._cmd_migrate as cmd
-from endpointslice import EndpointSlice, io
+from endpointslice import EndpointSlice, KubeObject, io, strategies
 from endpointslice._cli import main
 from endpointslice._inplace import Source, content_region, splice
 from endpointslice.errors import LoadError
+from endpointslice.migrate import migrate
 from endpointslice.migrate import migrate as real_migrate
 
 SERVICE = (
@@ -191,7 +192,7 @@ documents = st.sampled_from(
 comments = st.sampled_from(["", "# note\n", "\n", "# one\n\n# two\n", "   # indented\n"])
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     before=st.lists(st.tuples(documents, comments), max_size=3),
     after=st.lists(st.tuples(documents, comments), max_size=3),
@@ -216,6 +217,28 @@ def test_every_byte_outside_the_endpoints_document_is_kept(  # noqa: PLR0917  # 
     before_bytes = mark + head.replace("\n", eol).encode()
     assert_migrated(path.read_bytes(), before=before_bytes, after=tail.replace("\n", eol).encode(), eol=eol.encode())
     assert leftovers(path.parent) == []
+
+
+# Each example runs the whole command on a fresh file, so fewer examples than the profile's.
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    objects=st.lists(st.one_of(strategies.endpoints_objects(), strategies.services()), min_size=1, max_size=4),
+    eol=st.sampled_from(["\n", "\r\n"]),
+)
+def test_the_rewritten_file_holds_what_migrate_returns_or_is_untouched(
+    tmp_path_factory: pytest.TempPathFactory, objects: list[KubeObject], eol: str
+) -> None:
+    data = io.dumps(objects).replace("\n", eol).encode()
+    path = tmp_path_factory.mktemp("models") / "x.yaml"
+    path.write_bytes(data)
+    status = migrate_in_place(str(path))
+    after = path.read_bytes()
+    if after == data:
+        return  # Nothing to migrate, or refused; either way the file is as it was.
+    assert status in (0, 1)
+    assert io.load(path) == list(migrate(objects).objects)
 
 
 # ---------------------------------------------------------------------------
