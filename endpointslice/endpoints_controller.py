@@ -14,7 +14,10 @@ a selector. `endpoints_for_service` reproduces what the Endpoints controller
 * one port per Service port the Pod can resolve (named target ports are
   looked up in the Pod's containers, as for EndpointSlices);
 * the subsets in canonical form, capped at 1000 addresses with the
-  over-capacity annotation (`endpointslice.repack`).
+  over-capacity annotation (`endpointslice.repack`);
+* the Service's labels, plus ``service.kubernetes.io/headless`` for a
+  headless Service and ``endpoints.kubernetes.io/managed-by:
+  endpoint-controller`` always.
 
 Pod selection, target-port lookup and the hostname rule are shared with the
 EndpointSlice engine (`endpointslice.packing`).
@@ -44,7 +47,18 @@ from .repack import MAX_ENDPOINTS_ADDRESSES, repack_subsets, truncate_endpoints
 from .service import Service
 from .workloads import Pod
 
-__all__ = ["endpoint_address_for_pod", "endpoints_for_service", "pod_in_endpoints"]
+__all__ = [
+    "ENDPOINTS_CONTROLLER_NAME",
+    "LABEL_ENDPOINTS_MANAGED_BY",
+    "endpoint_address_for_pod",
+    "endpoints_for_service",
+    "pod_in_endpoints",
+]
+
+#: The label the Endpoints controller (1.33 and later) sets on every Endpoints object it writes.
+LABEL_ENDPOINTS_MANAGED_BY = "endpoints.kubernetes.io/managed-by"
+#: Its value: the controller's name.
+ENDPOINTS_CONTROLLER_NAME = "endpoint-controller"
 
 
 def pod_in_endpoints(pod: Pod, /, *, include_terminating: bool) -> bool:
@@ -157,6 +171,8 @@ def endpoints_for_service(
         labels[LABEL_HEADLESS] = ""
     else:
         labels.pop(LABEL_HEADLESS, None)
+    # Set last, over a Service label of the same key, as upstream does.
+    labels[LABEL_ENDPOINTS_MANAGED_BY] = ENDPOINTS_CONTROLLER_NAME
     base = current or Endpoints(metadata=ObjectMeta(name=service.metadata.name, namespace=service.metadata.namespace))
     annotations = dict(base.metadata.annotations or {})
     if trigger_time is None:

@@ -27,6 +27,7 @@ from endpointslice import (
 from endpointslice.endpoints_controller import endpoints_for_service, pod_in_endpoints
 
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
+MANAGED_BY = "endpoints.kubernetes.io/managed-by"
 
 
 def make_service(
@@ -131,7 +132,7 @@ def test_a_ready_pod_gives_a_full_address_and_port() -> None:
     svc = make_service(ports=(ServicePort(name="http", port=80, target_port="port1", app_protocol="http"),))
     got = endpoints_for_service(svc, [pod])
     assert got == Endpoints(
-        metadata=ObjectMeta(name="foo", namespace="ns"),
+        metadata=ObjectMeta(name="foo", namespace="ns", labels=FrozenDict({MANAGED_BY: "endpoint-controller"})),
         subsets=(
             EndpointSubset(
                 addresses=(
@@ -190,7 +191,7 @@ def test_headless_without_families_follows_the_pod_ip_family() -> None:
     got = endpoints_for_service(make_service(families=None, cluster_ip="None"), [pod])
     assert got is not None
     assert [a.ip for a in (got.subsets or ())[0].addresses or ()] == ["2001:db8::1"]
-    assert got.metadata.labels == {"service.kubernetes.io/headless": ""}
+    assert got.metadata.labels == {"service.kubernetes.io/headless": "", MANAGED_BY: "endpoint-controller"}
 
 
 def test_headless_without_ports_gets_a_subset_without_ports() -> None:
@@ -242,9 +243,20 @@ def test_labels_annotations_and_the_current_object() -> None:
         namespace="ns",
         uid="e1",
         resource_version="7",
-        labels=FrozenDict({"app": "foo"}),
+        labels=FrozenDict({"app": "foo", MANAGED_BY: "endpoint-controller"}),
         annotations=FrozenDict({"keep": "me", TRIGGER: "t1"}),
     )
+
+
+def test_every_endpoints_object_is_labelled_managed_by_the_endpoint_controller() -> None:
+    # Found by tests/kube/test_legacy_diff.py: Kubernetes 1.33+ labels what it writes, also over
+    # a Service label of the same key, and an object without the label is rewritten.
+    plain = endpoints_for_service(make_service(), [])
+    assert plain is not None
+    assert plain.metadata.labels == {MANAGED_BY: "endpoint-controller"}
+    claimed = endpoints_for_service(make_service(labels={MANAGED_BY: "someone", "a": "b"}), [make_pod()])
+    assert claimed is not None
+    assert claimed.metadata.labels == {"a": "b", MANAGED_BY: "endpoint-controller"}
 
 
 def test_more_than_1000_pods_are_truncated_with_the_annotation() -> None:
