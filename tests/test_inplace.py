@@ -125,6 +125,29 @@ def test_a_stream_that_starts_with_a_json_object_keeps_its_other_documents(tmp_p
     assert_migrated(path.read_bytes(), before=head.encode(), after=("---\n" + CONFIGMAP).encode())
 
 
+def test_offsets_are_right_with_the_pure_python_parser_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from endpointslice import _inplace, _yaml
+
+    class PureLoader(yaml.SafeLoader):
+        # The pure parser counts a byte order mark in its offsets; LibYAML does not.
+        yaml_implicit_resolvers = _yaml.Loader.yaml_implicit_resolvers
+
+    monkeypatch.setattr(_yaml, "Loader", PureLoader)
+    _inplace._bom_width.cache_clear()
+    try:
+        path = tmp_path / "db.yaml"
+        text = "# héad\r\n" + crlf(SERVICE + "---\n" + ENDPOINTS + "# after\n---\n" + CONFIGMAP)
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+        assert migrate_in_place(str(path)) == 0
+        head = b"\xef\xbb\xbf" + ("# héad\r\n" + crlf(SERVICE + "---\n")).encode()
+        after = crlf("# after\n---\n" + CONFIGMAP).encode()
+        assert_migrated(path.read_bytes(), before=head, after=after, eol=b"\r\n")
+    finally:
+        _inplace._bom_width.cache_clear()
+
+
 def test_utf16_file_stays_utf16(tmp_path: Path) -> None:
     path = tmp_path / "db.yaml"
     path.write_bytes(STREAM.encode("utf-16"))
