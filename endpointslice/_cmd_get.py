@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
         objects = [_without_managed_fields(o) for o in objects]
-        if len(objects) == 1:
+        # As `kubectl get -f`: one object prints alone, except from standard input, which
+        # kubectl reads as a stream and always prints as a List.
+        if len(objects) == 1 and "-" not in args.paths:
             sys.stdout.write(io.dumps(objects[0], output=output))
         elif docs:
             # kubectl prints several objects as one `kind: List` whose metadata holds an empty

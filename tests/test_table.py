@@ -253,6 +253,25 @@ def test_get_of_empty_lists_prints_an_empty_list_as_kubectl_does(
     assert main(["get", "-o", output, str(path)]) == 0
     expected = {
         "yaml": 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n',
-        "json": '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n',
+        "json": (
+            '{\n    "apiVersion": "v1",\n    "items": [],\n    "kind": "List",\n'
+            '    "metadata": {\n        "resourceVersion": ""\n    }\n}\n'
+        ),
     }
     assert capsys.readouterr().out == expected[output]
+
+
+def test_get_of_one_object_from_stdin_is_a_list_as_kubectl_get_f_dash_prints_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `kubectl get -f - -o yaml` reads a stream and prints a List even for one object;
+    # `kubectl get -f FILE` prints one object alone (test_get_yaml_of_one_object_is_the_object).
+    import io as stdio
+    import sys
+
+    text = io.dumps(Service(metadata=ObjectMeta(name="from-stdin")))
+    monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(text.encode())))
+    assert main(["get", "-o", "yaml", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n")
+    assert out.endswith('kind: List\nmetadata:\n  resourceVersion: ""\n')
