@@ -300,28 +300,34 @@ def _write_all(
     if refused:
         return _give_up(refused, status=2 if blocked else 1)
     staged: list[Staged] = []
+    rewritten: list[str] = []
+    try:
+        return _stage_and_commit(plans, staged, rewritten, force=force)
+    finally:
+        # Whatever happened (even Ctrl-C), no temporary file outlives the run.
+        for done in staged[len(rewritten) :]:
+            discard(done)
+
+
+def _stage_and_commit(
+    plans: Sequence[tuple[Source, bytes]], staged: list[Staged], rewritten: list[str], *, force: bool
+) -> int:
+    """Stage every file, check every one unchanged, then replace them in order; fills *staged* and *rewritten*."""
     try:
         for source, data in plans:
             staged.append(stage(source, data, force=force))
     except RewriteError as exc:
-        for done in staged:
-            discard(done)
         return _give_up(exc.problems, status=2)
     moved = [s for s in staged if not unchanged(s.source)]
     if moved:
-        for done in staged:
-            discard(done)
         return _give_up(
             [Problem(source=s.source.name, message="changed on disk since it was read; not rewritten") for s in moved],
             status=2,
         )
-    rewritten: list[str] = []
     for i, done in enumerate(staged):
         try:
             commit(done)
         except RewriteError as exc:
-            for rest in staged[i + 1 :]:
-                discard(rest)
             for problem in exc.problems:
                 _say("error", str(problem))
             left = [s.source.name for s in staged[i:]]

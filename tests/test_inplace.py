@@ -26,6 +26,7 @@ import endpointslice._cmd_migrate as cmd
 from endpointslice import EndpointSlice, KubeObject, io, strategies
 from endpointslice._cli import main
 from endpointslice._inplace import Source, content_region, splice
+from endpointslice._inplace import stage as _inplace_stage
 from endpointslice.errors import LoadError
 from endpointslice.migrate import migrate
 from endpointslice.migrate import migrate as real_migrate
@@ -615,4 +616,23 @@ def test_a_failure_between_renames_names_the_files_rewritten_and_not(
         f"endpointslice migrate: error: {paths[1]}: cannot replace: Input/output error; not rewritten",
         f"endpointslice migrate: error: rewritten: {paths[0]}; not rewritten: {paths[1]}, {paths[2]}",
     ]
+    assert leftovers(tmp_path) == []
+
+
+def test_an_interrupt_while_staging_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [tmp_path / f"{c}.yaml" for c in "ab"]
+    for p in paths:
+        p.write_text(STREAM, encoding="utf-8")
+    real_stage = _inplace_stage
+    calls = [0]
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise KeyboardInterrupt
+        return real_stage(*args, **kwargs)
+
+    monkeypatch.setattr(cmd, "stage", interrupted)
+    assert migrate_in_place(*map(str, paths)) == 130
+    assert [p.read_text(encoding="utf-8") for p in paths] == [STREAM, STREAM]
     assert leftovers(tmp_path) == []
