@@ -140,6 +140,9 @@ def service(ctx: Context, svc: Service, old: Service | None) -> list[FieldError]
         errs.append(
             _invalid("spec.loadBalancerClass", svc.spec.load_balancer_class, "may not change once set", json_value=True)
         )
+    # An update checks the class here, before the spec (validateLoadBalancerClassField); the
+    # spec's second check of it is the same text, listed once.
+    errs += _load_balancer_class(ctx, svc, d)
     hc_changed = (svc.spec.health_check_node_port or 0) != (old.spec.health_check_node_port or 0)
     if _needs_health_check(old, od) and _needs_health_check(svc, d) and hc_changed:
         errs.append(_forbidden("spec.healthCheckNodePort", "field is immutable"))
@@ -293,13 +296,18 @@ def _service_spec(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[
     errs += _source_ranges(ctx, svc, d, od)
     if spec.allocate_load_balancer_node_ports is not None and d.type != _LOAD_BALANCER:
         errs.append(_forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
-    if spec.load_balancer_class is not None:
-        if d.type == _LOAD_BALANCER:
-            errs += _qualified_name(ctx, "spec.loadBalancerClass", spec.load_balancer_class)
-        else:
-            errs.append(_forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
+    errs += _load_balancer_class(ctx, svc, d)
     errs += _traffic_policies(svc, d)
     return errs
+
+
+def _load_balancer_class(ctx: Context, svc: Service, d: _Svc) -> list[FieldError]:
+    spec = svc.spec
+    if spec.load_balancer_class is None:
+        return []
+    if d.type == _LOAD_BALANCER:
+        return _qualified_name(ctx, "spec.loadBalancerClass", spec.load_balancer_class)
+    return [_forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'")]
 
 
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
@@ -413,7 +421,8 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
         errs.append(_invalid("spec.clusterIPs", ips, "may only hold up to 2 values", json_value=True))
     if invalid:
         return errs
-    if len(ips) > 1 and len({v.is_v4(p) for p in parsed}) != len(parsed):
+    # As netutils.IsDualStackIPStrings: at least one address of each family.
+    if len(ips) > 1 and len({v.is_v4(p) for p in parsed}) < 2:
         errs.append(
             _invalid("spec.clusterIPs", ips, "may specify no more than one IP for each IP family", json_value=True)
         )
@@ -472,27 +481,62 @@ def _traffic_policies(svc: Service, d: _Svc) -> list[FieldError]:
     return errs
 
 
-def service_warnings(version: KubeVersion, svc: Service) -> list[str]:
-    """The warnings of a create or update of a Service."""
+def service_warnings(version: KubeVersion, svc: Service, old: Service | None = None) -> list[str]:
+    """The warnings of a create or update of a Service (``GetWarningsForService``).
+
+    They are taken from the Service as the registry prepared it (see `_service_registry`).
+    """
+    svc, _ = _service_registry.prepare(svc, old, lambda s, o: [])
     spec = svc.spec
     d = _defaulted(svc)
     out: list[str] = []
     if svc.metadata.annotation(_TOPOLOGY_HINTS) is not None:
         out.append(f"annotation {_TOPOLOGY_HINTS} is deprecated, please use {_TOPOLOGY_MODE} instead")
-    for i, ip in enumerate(d.cluster_ips):
-        if ip != "None":
+    if spec.cluster_ip and spec.cluster_ip != "None":
+        for i, ip in enumerate(spec.cluster_ips or ()):
             out += _ip_warning(version, f"spec.clusterIPs[{i}]", ip)
-    for i, ip in enumerate(d.external_ips):
-        out += _ip_warning(version, f"spec.externalIPs[{i}]", ip)
-    if spec.external_name and d.type != _EXTERNAL_NAME:
-        out.append('spec.externalName is ignored when spec.type is not "ExternalName"')
-    if _is_headless(d):
+    # The registry's headless test: type ClusterIP and clusterIP "None".
+    headless = d.type == _CLUSTER_IP and spec.cluster_ip == "None"
+    if headless:
         if spec.load_balancer_ip:
             out.append("spec.loadBalancerIP is ignored for headless services")
         if d.external_ips:
             out.append("spec.externalIPs is ignored for headless services")
         if d.session_affinity != "None":
             out.append("spec.SessionAffinity is ignored for headless services")
+    for i, ip in enumerate(d.external_ips):
+        out += _ip_warning(version, f"spec.externalIPs[{i}]", ip)
+    if d.external_ips and not headless and d.type != _EXTERNAL_NAME:
+        out.append("spec.externalIPs is deprecated and may no longer be implemented in some clusters")
+    if spec.load_balancer_ip:
+        out += _ip_warning(version, "spec.loadBalancerIP", spec.load_balancer_ip)
+    for i, cidr in enumerate(spec.load_balancer_source_ranges or ()):
+        out += _cidr_warning(f"spec.loadBalancerSourceRanges[{i}]", cidr)
+    if d.type == _EXTERNAL_NAME and d.external_ips:
+        out.append('spec.externalIPs is ignored when spec.type is "ExternalName"')
+    if spec.external_name and d.type != _EXTERNAL_NAME:
+        out.append('spec.externalName is ignored when spec.type is not "ExternalName"')
     if wire_value(spec.traffic_distribution) == _PREFER_CLOSE:
         out.append('spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
     return out
+
+
+def _cidr_warning(path: str, value: str) -> list[str]:
+    # Only a CIDR that passed validation gets here, so it parses; of GetWarningsForCIDR's three
+    # warnings, strict validation leaves the ambiguous host bits and the IPv6 spelling.
+    address, _, length = value.partition("/")
+    ip = v.parse_ip_sloppy(address)
+    if ip is None or not length.isdigit():
+        return []
+    bits = 32 if v.is_v4(ip) else 128
+    size = int(length)
+    host = (1 << (bits - size)) - 1 if size <= bits else 0
+    if ip & host:
+        network = v.format_ip(ip & ~host)
+        text = f"{v.format_ip(ip)}/{bits}"
+        choices = f"{v.go_quote(f'{network}/{size}')} or {v.go_quote(text)}"
+        return [f"{path}: CIDR value {v.go_quote(value)} is ambiguous in this context (should be {choices}?)"]
+    if bits == 128 and f"{v.format_ip(ip)}/{size}" != value:
+        canonical = v.go_quote(f"{v.format_ip(ip)}/{size}")
+        return [f"{path}: IPv6 CIDR value {v.go_quote(value)} should be in RFC 5952 canonical format ({canonical})"]
+    return []

@@ -70,6 +70,12 @@ def endpoint_slice(ctx: Context, es: EndpointSlice, old: EndpointSlice | None) -
     type_unchanged = old is not None and wire_value(old.address_type) == address_type
     if not ctx.declarative:
         errs += type_errs
+    elif old is not None and not type_unchanged and address_type:
+        # On an update to an unsupported type, declarative validation reports only the
+        # immutability, so the handwritten error is not superseded and keeps its place; a
+        # removed type is still the declarative Required error, at the end (both found by the
+        # dry-run differential against a real 1.37 apiserver).
+        errs += type_errs
     elif not type_unchanged:
         declared += type_errs
     errs += _slice_ports(ctx, es.ports or ())
@@ -317,19 +323,22 @@ def endpoint_slice_warnings(version: KubeVersion, es: EndpointSlice, old: Endpoi
         out.append("spec.addressType: FQDN endpoints are deprecated")
     if es.metadata.label(LABEL_MANAGED_BY) in _CONTROLLERS:
         return out
-    if old is not None and _semantic(old.endpoints) == _semantic(es.endpoints):
-        return out
-    if wire_value(es.address_type) in (_IPV4, _IPV6):
-        for i, ep in enumerate(es.endpoints or ()):
-            for j, address in enumerate(ep.addresses):
-                out += _ip_warning(version, f"endpoints[{i}].addresses[{j}]", address)
+    # Every address is looked at, of any address type and changed or not (warnOnBadIPs).
+    for i, ep in enumerate(es.endpoints or ()):
+        for j, address in enumerate(ep.addresses):
+            out += _ip_warning(version, f"endpoints[{i}].addresses[{j}]", address)
     return out
+
+
+_ENDPOINTS_MANAGED_BY = "endpoints.kubernetes.io/managed-by"
+_ENDPOINTS_CONTROLLER = "endpoint-controller"
 
 
 def endpoints_warnings(version: KubeVersion, ep: Endpoints, old: Endpoints | None) -> list[str]:
     """The warnings of a create or update of a core/v1 Endpoints object."""
     out = ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"]
-    if old is not None and _semantic(old.subsets) == _semantic(ep.subsets):
+    # The Endpoints controller's own objects are not looked at; others are, changed or not.
+    if ep.metadata.label(_ENDPOINTS_MANAGED_BY) == _ENDPOINTS_CONTROLLER:
         return out
     for i, ss in enumerate(ep.subsets or ()):
         for field_name, addresses in (("addresses", ss.addresses), ("notReadyAddresses", ss.not_ready_addresses)):

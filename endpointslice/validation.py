@@ -177,8 +177,10 @@ def warnings(
     if isinstance(obj, EndpointSlice):
         return found + _slice_rules.endpoint_slice_warnings(ver, obj, old if isinstance(old, EndpointSlice) else None)
     if isinstance(obj, Endpoints):
-        return found + _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
-    return found + _service_rules.service_warnings(ver, obj)
+        # The deprecated-API warning is added as the request arrives, before the owners are deduplicated.
+        deprecated, *rest = _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
+        return [deprecated, *found, *rest]
+    return found + _service_rules.service_warnings(ver, obj, old if isinstance(old, Service) else None)
 
 
 _REPEATED_OWNERS = (

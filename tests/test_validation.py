@@ -1774,3 +1774,66 @@ def test_status_message_lists_each_error_once() -> None:
     )
     with pytest.raises(UnsupportedKindError):
         status_message(object(), [one])
+
+
+def _slice_update(**changes: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    old = _slice_doc(resourceVersion="5")
+    new = {**_slice_doc(resourceVersion="5"), **changes}
+    return new, old
+
+
+def test_an_update_to_an_unsupported_address_type_keeps_the_handwritten_place() -> None:
+    new, old = _slice_update(addressType="IPv5", ports=[{"name": "p", "port": 1}, {"name": "p", "port": 2}])
+    assert _message(new, old) == (
+        'EndpointSlice.discovery.k8s.io "a" is invalid: [addressType: Unsupported value: "IPv5": supported values: '
+        '"FQDN", "IPv4", "IPv6", ports[1].name: Duplicate value: "p", '
+        "addressType: Invalid value: null: field is immutable]"
+    )
+    new.pop("addressType")
+    assert _message(new, old) == (
+        'EndpointSlice.discovery.k8s.io "a" is invalid: [ports[1].name: Duplicate value: "p", '
+        "addressType: Required value, addressType: Invalid value: null: field is immutable]"
+    )
+
+
+def test_an_update_checks_the_load_balancer_class_before_the_spec() -> None:
+    doc = _changed(type="ClusterIP", loadBalancerClass="example.com/other", ports=[{"port": 80}, {"port": 80}])
+    message = _message(doc, _STORED)
+    assert message is not None
+    assert message.startswith(
+        "Service \"a\" is invalid: [spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer', "
+        "spec.ports[0].name: Required value"
+    )
+
+
+def test_warnings_as_the_apiserver_sends_them() -> None:
+    from endpointslice.io import from_dict
+
+    fqdn = {**_slice_doc(), "addressType": "FQDN", "endpoints": [{"addresses": ["010.0.0.1"]}]}
+    assert warnings(from_dict(fqdn)) == [
+        "spec.addressType: FQDN endpoints are deprecated",
+        'endpoints[0].addresses[0]: non-standard IP address "010.0.0.1" is invalid: use "10.0.0.1"',
+    ]
+    owned = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "a", "ownerReferences": [_REF, _REF]}}
+    assert [w[:30] for w in warnings(from_dict(owned))] == [
+        "v1 Endpoints is deprecated in ",
+        ".metadata.ownerReferences cont",
+    ]
+    lb = _changed(externalIPs=["1.2.3.4"], loadBalancerSourceRanges=["10.0.0.0/8", "fd00:0::/64"])
+    assert warnings(from_dict(lb), old=from_dict(_STORED)) == [
+        "spec.externalIPs is deprecated and may no longer be implemented in some clusters",
+        (
+            'spec.loadBalancerSourceRanges[1]: IPv6 CIDR value "fd00:0::/64" should be in RFC 5952 canonical format '
+            '("fd00::/64")'
+        ),
+    ]
+
+
+def test_three_cluster_ips_of_both_families_are_not_refused_as_one_family() -> None:
+    doc = _service_doc(
+        {"ports": [{"port": 80}], "clusterIP": "fd00::1", "clusterIPs": ["fd00::1", "10.96.0.1", "10.96.0.2"]}
+    )
+    assert _message(doc) == (
+        'Service "a" is invalid: spec.clusterIPs: Invalid value: ["fd00::1","10.96.0.1","10.96.0.2"]: '
+        "may only hold up to 2 values"
+    )
