@@ -691,6 +691,26 @@ def test_positions_agree_with_a_parse_of_the_whole_text(
                 assert doc.locate(path, key=key) == _yaml.locate(node, path, key=key), (doc.index, path, key)
 
 
+@settings(max_examples=max(10, settings().max_examples // 5))
+@given(
+    st.one_of(strategies.kube_lists(any_values=True), strategies.endpoint_slice_lists(any_values=True)),
+    st.sampled_from([Output.YAML, Output.JSON]),
+    st.sampled_from([0, 10**9]),
+)
+def test_positions_in_any_list_agree_with_a_parse_of_the_whole_text(obj: Any, output: Output, fields_from: int) -> None:
+    """Any list, printed by kubectl in YAML or JSON: every path is where the whole text's node tree puts it."""
+    from unittest import mock
+
+    from endpointslice import _yaml
+
+    text = dumps(obj, output=output)
+    with mock.patch.object(_yaml, "FIELDS_FROM", fields_from):
+        (doc,) = load_documents(text)
+    node = next(_yaml.iter_nodes(text))
+    for path in _paths(_yaml._Builder().build(node)):
+        assert doc.locate(path) == _yaml.locate(node, path), path
+
+
 @pytest.mark.parametrize(
     "dump", [lambda d: yaml.safe_dump(d, sort_keys=True), lambda d: json.dumps(d, indent=2)], ids=["yaml", "json"]
 )
