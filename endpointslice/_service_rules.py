@@ -409,9 +409,14 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
                     _invalid("spec.clusterIPs", ips, "'None' must be the first and only value", json_value=True)
                 )
             continue
+        if ip in existing:
+            # A value the stored Service holds is accepted as it is, before any parsing
+            # (IsValidIPForLegacyField), so even a second "None" kept from the old object.
+            kept = v.parse_ip_sloppy(ip)
+            if kept is not None:
+                parsed.append(kept)
+            continue
         value, ip_errs = _legacy_ip(ctx, f"spec.clusterIPs[{i}]", ip)
-        if ip_errs and value is not None and ip in existing:
-            ip_errs = []
         if ip_errs:
             invalid = True
             errs += ip_errs

@@ -1837,3 +1837,13 @@ def test_three_cluster_ips_of_both_families_are_not_refused_as_one_family() -> N
         'Service "a" is invalid: spec.clusterIPs: Invalid value: ["fd00::1","10.96.0.1","10.96.0.2"]: '
         "may only hold up to 2 values"
     )
+
+
+def test_a_cluster_ip_the_stored_service_holds_is_not_parsed_again() -> None:
+    headless = {"clusterIP": "None", "clusterIPs": ["None"], "ports": [{"port": 80}], "selector": {"a": "b"}}
+    old = _service_doc(headless, resourceVersion="1")
+    new = _service_doc({**headless, "clusterIPs": ["None", "None"]}, resourceVersion="1")
+    assert _message(new, old) == (
+        'Service "a" is invalid: spec.clusterIPs: Invalid value: ["None","None"]: '
+        "'None' must be the first and only value"
+    )
