@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from . import __name__ as _package
 from .errors import EndpointSliceError
 
-_COMMANDS: tuple[str, ...] = ("get", "migrate", "validate", "pack", "diff")
+_COMMANDS: tuple[str, ...] = ("get", "migrate", "validate", "pack", "diff", "simulate")
 
 
 def max_endpoints_per_slice(text: str) -> int:

@@ -1,0 +1,587 @@
+"""Replaying simulated Pod events through the real controllers, and sizing what they write.
+
+Two runners share one interface (`Runner.replay` of an `Event`):
+
+* `SliceRunner` drives `endpointslice.incremental.IncrementalReconciler`
+  (upstream's reconcile, one event at a time), and for the compacting
+  strategy falls back to `endpointslice.compact.reconcile_compact` whenever
+  a plan leaves more slices than the compaction allows;
+* `EndpointsRunner` keeps the Endpoints object the Endpoints controller
+  (`endpointslice.endpoints_controller.endpoints_for_service`) would write,
+  including its truncation at 1000 addresses, as sorted address lists.
+
+Sizes are those of the compact JSON bodies (what the API server sends on a
+watch) and an estimate of the protobuf encoding. Serializing a 100-endpoint
+slice for every event would cost more than the engine itself, so each size
+is the real serialized size of the object's frame (the object holding one
+entry) plus the real serialized size of each entry, cached per entry: the
+JSON sum is exact, and the tests check it against serializing the whole
+object. The protobuf sum leaves out the growth of the enclosing messages'
+length prefixes, a few bytes per object.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._frozen import FrozenDict
+from ._simulate_workloads import Change, Event, Phase, SimPod
+from .compact import reconcile_compact
+from .discovery import Endpoint, EndpointConditions, EndpointSlice
+from .endpoints import ANNOTATION_OVER_CAPACITY, EndpointAddress, Endpoints, EndpointSubset
+from .endpoints_controller import endpoints_for_service
+from .incremental import IncrementalReconciler
+from .io import to_dict
+from .meta import ObjectMeta, ObjectReference
+from .packing import CONTROLLER_NAME
+from .reconcile import Plan
+from .repack import OVER_CAPACITY_TRUNCATED, address_sort_key
+from .service import Service
+from .workloads import Container, ContainerPort, Pod, PodCondition, PodIP, PodSpec, PodStatus
+
+# ---------------------------------------------------------------------------
+# sizes
+
+
+def json_size(data: Any) -> int:
+    """Bytes of *data* as compact JSON, as the API server sends it."""
+    return len(json.dumps(data, separators=(",", ":")).encode())
+
+
+def _varint(n: int) -> int:
+    size = 1
+    while n >= 0x80:
+        n >>= 7
+        size += 1
+    return size
+
+
+#: Fields whose JSON objects are string maps in protobuf (each entry is a key/value message).
+_MAPS = frozenset({"labels", "annotations", "selector", "nodeSelector"})
+
+
+def _proto_value(value: Any, *, is_map: bool = False) -> int:
+    """The estimated protobuf bytes of one field value, without its tag."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return _varint(value) if value >= 0 else 10
+    if isinstance(value, float):
+        return 8
+    if isinstance(value, str):
+        n = len(value.encode())
+        return _varint(n) + n
+    if isinstance(value, Mapping):
+        body = 0
+        for key, item in value.items():
+            if is_map:
+                entry = 1 + _proto_value(str(key)) + 1 + _proto_value(item)
+                body += 1 + _varint(entry) + entry
+            elif item is not None:
+                body += _proto_field(str(key), item)
+        return _varint(body) + body
+    return 0
+
+
+def _proto_field(key: str, value: Any) -> int:
+    """One field: a one-byte tag and its value; a list is the field repeated."""
+    if isinstance(value, list):
+        return sum(1 + _proto_value(v) for v in value)
+    return 1 + _proto_value(value, is_map=key in _MAPS)
+
+
+def proto_size(data: Mapping[str, Any]) -> int:
+    """An estimate of *data*'s size in Kubernetes' protobuf encoding.
+
+    Field names become one-byte tags, strings and messages carry a varint
+    length, and the envelope (``k8s\\0`` magic plus ``apiVersion`` and
+    ``kind``) is added. Enough to compare with JSON; not byte-exact.
+    """
+    body = sum(_proto_field(k, v) for k, v in data.items() if k not in ("apiVersion", "kind") and v is not None)
+    type_meta = _proto_field("apiVersion", data.get("apiVersion", "")) + _proto_field("kind", data.get("kind", ""))
+    unknown = (1 + _varint(type_meta) + type_meta) + (1 + _varint(body) + body)
+    return 4 + unknown
+
+
+@attrs.frozen
+class Size:
+    """An object's size: compact JSON bytes and estimated protobuf bytes."""
+
+    json: int
+    proto: int
+
+
+def _entry_size(data: Mapping[str, Any]) -> Size:
+    """The bytes one list entry adds: its JSON plus a comma, its protobuf message plus tag and length."""
+    body = _proto_value(dict(data))
+    return Size(json_size(data) + 1, 1 + body)
+
+
+def object_size(obj: EndpointSlice | Endpoints) -> Size:
+    """The size of *obj* serialized whole (the slow, reference way)."""
+    data = to_dict(obj)
+    return Size(json_size(data), proto_size(data))
+
+
+# ---------------------------------------------------------------------------
+# what the controllers build from a Pod
+
+
+def endpoint_for(pod: SimPod, namespace: str) -> Endpoint:
+    """The endpoint the EndpointSlice controller writes for *pod* (as `endpointslice.packing.endpoint_from_pod`)."""
+    serving = pod.phase is not Phase.NOT_READY
+    terminating = pod.phase is Phase.TERMINATING
+    return Endpoint(
+        addresses=(pod.ip,),
+        conditions=EndpointConditions(ready=serving and not terminating, serving=serving, terminating=terminating),
+        target_ref=ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid),
+        node_name=pod.node,
+        zone=pod.zone,
+    )
+
+
+def address_for(pod: SimPod, namespace: str) -> EndpointAddress:
+    """The address the Endpoints controller lists for *pod* (as `endpoint_address_for_pod`)."""
+    return EndpointAddress(
+        ip=pod.ip,
+        node_name=pod.node,
+        target_ref=ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid),
+    )
+
+
+def pod_model(pod: SimPod, service: Service) -> Pod:
+    """The core/v1 Pod behind *pod*, for checking the runners against the controllers fed with real Pods."""
+    ready = pod.phase is not Phase.NOT_READY
+    port = (service.spec.ports or ())[0]
+    target = port.target_port if isinstance(port.target_port, int) else port.port
+    return Pod(
+        metadata=ObjectMeta(
+            name=pod.name,
+            namespace=service.metadata.namespace,
+            uid=pod.uid,
+            labels=service.spec.selector,
+            deletion_timestamp="2026-01-01T00:00:00Z" if pod.phase is Phase.TERMINATING else None,
+        ),
+        spec=PodSpec(
+            node_name=pod.node,
+            containers=(Container(name="app", ports=(ContainerPort(container_port=target),)),),
+        ),
+        status=PodStatus(
+            phase="Running",
+            pod_ip=pod.ip,
+            pod_ips=(PodIP(ip=pod.ip),),
+            conditions=(PodCondition(type="Ready", status="True" if ready else "False"),),
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# runners
+
+
+@attrs.define
+class Tally:
+    """What one controller wrote over a workload.
+
+    Attributes:
+        creates / updates / deletes: API writes by kind.
+        bytes_written: Compact JSON bodies of creates and updates.
+        wire_json / wire_proto: Watch traffic: every create, update and delete
+            event (a delete carries the object's last state) times the watchers.
+        peak_object: The largest object written, in JSON bytes.
+        objects_peak: The most objects that existed at once.
+        series_wire / series_objects: After each event, the cumulative watch
+            traffic (JSON) and the number of objects.
+    """
+
+    watchers: int
+    creates: int = 0
+    updates: int = 0
+    deletes: int = 0
+    bytes_written: int = 0
+    wire_json: int = 0
+    wire_proto: int = 0
+    peak_object: int = 0
+    objects_peak: int = 0
+    series_wire: list[int] = attrs.field(factory=list)
+    series_objects: list[int] = attrs.field(factory=list)
+
+    def write(self, size: Size, *, delete: bool = False) -> None:
+        """Count one write of an object of *size*."""
+        if not delete:
+            self.bytes_written += size.json
+            self.peak_object = max(self.peak_object, size.json)
+        self.wire_json += size.json * self.watchers
+        self.wire_proto += size.proto * self.watchers
+
+    def sample(self, objects: int) -> None:
+        """Record the state after one event."""
+        self.objects_peak = max(self.objects_peak, objects)
+        self.series_wire.append(self.wire_json)
+        self.series_objects.append(objects)
+
+
+class Runner:
+    """One controller replaying events; `tally` holds the counts."""
+
+    tally: Tally
+
+    def replay(self, event: Event, /) -> None:
+        """Sync on *event*: compute the writes, count them and their sizes."""
+        raise NotImplementedError
+
+    @property
+    def objects(self) -> int:
+        """How many objects the controller keeps now."""
+        raise NotImplementedError
+
+
+class SliceRunner(Runner):
+    """The EndpointSlice controller, with upstream's strategy or with compaction (``compact=True``)."""
+
+    def __init__(
+        self,
+        service: Service,
+        pods: Iterable[SimPod],
+        *,
+        limit: int,
+        compact: bool,
+        watchers: int,
+        exists: bool,
+    ) -> None:
+        self.service = service
+        self.namespace = service.metadata.namespace or "default"
+        self.limit = limit
+        self.compact = compact
+        self.tally = Tally(watchers=watchers)
+        self._entries: dict[int, tuple[Endpoint, Size]] = {}
+        self._frames: dict[tuple[object, ...], Size] = {}
+        self.reconciler: IncrementalReconciler | None = None
+        self.count = 0
+        self.endpoints = 0
+        if exists:
+            self._create(pods, count=False)
+
+    # -- sizes -----------------------------------------------------------
+
+    def _entry(self, endpoint: Endpoint) -> Size:
+        # Keyed by identity: the reconciler passes the same endpoint objects from write to write,
+        # and hashing an endpoint's fields costs more than sizing it once. The value keeps the
+        # endpoint alive so that its id is never reused.
+        found = self._entries.get(id(endpoint))
+        if found is None:
+            found = self._entries[id(endpoint)] = (endpoint, _entry_size(to_dict(endpoint)))
+        return found[1]
+
+    def _frame(self, eps: EndpointSlice) -> Size:
+        """The slice's size without its endpoints (``[]`` counted with one entry's comma)."""
+        # Keyed by value: every write builds a new metadata object, but few distinct ones exist.
+        key = (eps.metadata, eps.ports, eps.address_type)
+        size = self._frames.get(key)
+        if size is None:
+            endpoints = eps.endpoints or ()
+            one = object_size(attrs.evolve(eps, endpoints=endpoints[:1]))
+            entry = self._entry(endpoints[0])
+            # An entry counts its comma; the frame counts the one the last entry does not have.
+            size = self._frames[key] = Size(one.json - entry.json + 1, one.proto - entry.proto)
+        return size
+
+    def size(self, eps: EndpointSlice) -> Size:
+        """The serialized size of *eps*: its frame, plus each endpoint's entry, less the one comma too many."""
+        endpoints = eps.endpoints or ()
+        if not endpoints:
+            return object_size(eps)
+        frame = self._frame(eps)
+        json_total, proto_total = frame.json - 1, frame.proto
+        known = self._entries
+        for endpoint in endpoints:
+            found = known.get(id(endpoint))
+            entry = found[1] if found is not None else self._entry(endpoint)
+            json_total += entry.json
+            proto_total += entry.proto
+        return Size(json_total, proto_total)
+
+    # -- events ----------------------------------------------------------
+
+    def _count(self, plan: Plan) -> None:
+        for eps in plan.creates:
+            self.tally.creates += 1
+            self.tally.write(self.size(eps))
+        for update in plan.updates:
+            self.tally.updates += 1
+            self.tally.write(self.size(update.slice))
+        for eps in plan.deletes:
+            self.tally.deletes += 1
+            self.tally.write(self.size(eps), delete=True)
+        self.count += len(plan.creates) - len(plan.deletes)
+
+    def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
+        endpoints = [endpoint_for(p, self.namespace) for p in pods]
+        self.endpoints = len(endpoints)
+        self.reconciler = IncrementalReconciler(
+            self.service, endpoints, [], max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
+        )
+        self.count = len(self.reconciler.slices)
+        if count:
+            self.count = 0
+            self._count(self.reconciler.initial_plan)
+
+    def _bound(self) -> int:
+        # The compacting reconcile's bound for one port group: ceil(N / M) + 1 slices.
+        return max(1, math.ceil(self.endpoints / self.limit)) + 1
+
+    def replay(self, event: Event, /) -> None:
+        if event.change is Change.CREATE_SERVICE:
+            self._create(event.pods, count=True)
+            return
+        reconciler = self.reconciler
+        if reconciler is None:
+            return
+        if event.change is Change.DELETE_SERVICE:
+            # The garbage collector deletes every slice the Service owns, one by one.
+            self._count(Plan(deletes=tuple(reconciler.slices)))
+            self.reconciler = None
+            return
+        assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
+        endpoint = endpoint_for(event.pod, self.namespace)
+        if event.change is Change.ADD:
+            plan = reconciler.add(endpoint)
+            self.endpoints += 1
+        elif event.change is Change.REMOVE:
+            plan = reconciler.remove(endpoint)
+            self.endpoints -= 1
+        else:
+            plan = reconciler.change(endpoint)
+        if self.compact and self.count + len(plan.creates) - len(plan.deletes) > self._bound():
+            plan = self._compacted(reconciler, plan)
+        self._count(plan)
+
+    def _compacted(self, reconciler: IncrementalReconciler, plan: Plan) -> Plan:
+        """The compacting reconcile of the same event, from the slices as they were before *plan*."""
+        after = reconciler.slices
+        gone = {s.metadata.name for s in plan.creates}
+        before = [s for s in after if s.metadata.name not in gone]
+        updated = {u.slice.metadata.name: u.previous for u in plan.updates}
+        before = [updated.get(s.metadata.name, s) for s in before] + list(plan.deletes)
+        desired = reconciler.endpoints
+        compacted = reconcile_compact(
+            self.service, desired, before, max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
+        )
+        self.reconciler = IncrementalReconciler(
+            self.service,
+            desired,
+            compacted.apply(before),
+            max_endpoints_per_slice=self.limit,
+            managed_by=CONTROLLER_NAME,
+        )
+        return compacted
+
+    @property
+    def objects(self) -> int:
+        return self.count
+
+
+class _Addresses:
+    """One address list of the Endpoints object, in upstream's order, with entry sizes."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, bool, str]] = []
+        self.sizes: dict[tuple[str, bool, str], Size] = {}
+
+    def insert(self, key: tuple[str, bool, str], size: Size) -> int:
+        at = bisect.bisect_left(self.keys, key)
+        self.keys.insert(at, key)
+        self.sizes[key] = size
+        return at
+
+    def remove(self, key: tuple[str, bool, str]) -> int:
+        at = bisect.bisect_left(self.keys, key)
+        del self.keys[at]
+        del self.sizes[key]
+        return at
+
+    def first(self, count: int) -> Size:
+        """The bytes the first *count* entries add."""
+        json_total = proto_total = 0
+        for key in self.keys[:count]:
+            size = self.sizes[key]
+            json_total += size.json
+            proto_total += size.proto
+        return Size(json_total, proto_total)
+
+
+class EndpointsRunner(Runner):
+    """The Endpoints controller for one Service whose Pods all expose its ports.
+
+    *limit* is the address cap (1000 upstream; ``None`` for the untruncated
+    objects of Kubernetes before 1.22, as the 2020 blog describes them).
+    """
+
+    def __init__(
+        self, service: Service, pods: Iterable[SimPod], *, limit: int | None, watchers: int, exists: bool
+    ) -> None:
+        self.service = service
+        self.namespace = service.metadata.namespace or "default"
+        self.limit = limit
+        self.tally = Tally(watchers=watchers)
+        self.ready = _Addresses()
+        self.not_ready = _Addresses()
+        self.exists = False
+        self._frames: dict[tuple[bool, bool, bool], Size] = {}
+        self._shape: Endpoints | None = None
+        self.where: dict[int, _Addresses] = {}
+        if exists:
+            self._create(pods, count=False)
+
+    # -- sizes -----------------------------------------------------------
+
+    def _kept(self) -> tuple[int, int, bool]:
+        """Ready and not-ready addresses kept, and whether the object is truncated."""
+        r, n = len(self.ready.keys), len(self.not_ready.keys)
+        if self.limit is None or r + n <= self.limit:
+            return r, n, False
+        if r > self.limit:
+            return self.limit, 0, True
+        return r, self.limit - r, True
+
+    def _frame(self, ready: bool, not_ready: bool, truncated: bool) -> Size:
+        """The object's size with at most one address per list, less those addresses."""
+        key = (ready, not_ready, truncated)
+        frame = self._frames.get(key)
+        if frame is None:
+            shape = self._object_shape()
+            one = EndpointAddress(ip="0.0.0.0")  # noqa: S104  # A stand-in address; only its size matters.
+            subsets = (
+                (
+                    EndpointSubset(
+                        addresses=(one,) if ready else None,
+                        not_ready_addresses=(one,) if not_ready else None,
+                        ports=shape.subsets[0].ports if shape.subsets else None,
+                    ),
+                )
+                if ready or not_ready
+                else None
+            )
+            meta = shape.metadata
+            if truncated:
+                annotations = dict(meta.annotations or {})
+                annotations[ANNOTATION_OVER_CAPACITY] = OVER_CAPACITY_TRUNCATED
+                meta = attrs.evolve(meta, annotations=FrozenDict(annotations))
+            whole = object_size(Endpoints(metadata=meta, subsets=subsets))
+            entry = _entry_size(to_dict(one))
+            lists = int(ready) + int(not_ready)
+            frame = self._frames[key] = Size(whole.json - lists * (entry.json - 1), whole.proto - lists * entry.proto)
+        return frame
+
+    def _object_shape(self) -> Endpoints:
+        # The controller's own object for one ready Pod gives the metadata and ports every state shares.
+        if self._shape is None:
+            probe = SimPod(index=0, name="probe", uid="probe", ip="10.0.0.1", node="node", zone="zone")
+            shape = endpoints_for_service(self.service, [pod_model(probe, self.service)])
+            if shape is None:  # pragma: no cover - the simulated Service always has a selector.
+                raise ValueError("the Endpoints controller does not manage the simulated Service")
+            self._shape = shape
+        return self._shape
+
+    def size(self) -> Size:
+        """The serialized size of the object as it is now."""
+        r, n, truncated = self._kept()
+        frame = self._frame(r > 0, n > 0, truncated)
+        ready, not_ready = self.ready.first(r), self.not_ready.first(n)
+        # Each entry counted a comma; a list of k entries has k - 1.
+        commas = int(r > 0) + int(n > 0)
+        return Size(frame.json + ready.json + not_ready.json - commas, frame.proto + ready.proto + not_ready.proto)
+
+    # -- events ----------------------------------------------------------
+
+    def _address(self, pod: SimPod) -> tuple[tuple[str, bool, str], Size]:
+        address = address_for(pod, self.namespace)
+        return address_sort_key(address), _entry_size(to_dict(address))
+
+    def _place(self, pod: SimPod) -> _Addresses | None:
+        """The list *pod* belongs in (``None``: a terminating Pod is left out)."""
+        if pod.phase is Phase.TERMINATING:
+            return None
+        return self.ready if pod.phase is Phase.READY else self.not_ready
+
+    def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
+        self.exists = True
+        self.where = {}
+        for pod in pods:
+            target = self._place(pod)
+            if target is not None:
+                key, size = self._address(pod)
+                target.insert(key, size)
+                self.where[pod.index] = target
+        if count:
+            self.tally.creates += 1
+            self.tally.write(self.size())
+
+    def replay(self, event: Event, /) -> None:
+        if event.change is Change.CREATE_SERVICE:
+            self._create(event.pods, count=True)
+            return
+        if not self.exists:
+            return
+        if event.change is Change.DELETE_SERVICE:
+            self.tally.deletes += 1
+            self.tally.write(self.size(), delete=True)
+            self.exists = False
+            return
+        assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
+        before = self._kept()
+        touched: list[tuple[_Addresses, int]] = []
+        old = self.where.pop(event.pod.index, None)
+        key, size = self._address(event.pod)
+        if old is not None:
+            touched.append((old, old.remove(key)))
+        new = None if event.change is Change.REMOVE else self._place(event.pod)
+        if new is not None:
+            touched.append((new, new.insert(key, size)))
+            self.where[event.pod.index] = new
+        after = self._kept()
+        if old is new and old is not None:
+            return  # Same list, same entry: the controller finds nothing to write.
+        kept = {id(self.ready): (before[0], after[0]), id(self.not_ready): (before[1], after[1])}
+        changed = before != after or any(at < max(kept[id(lst)]) for lst, at in touched)
+        if changed:
+            self.tally.updates += 1
+            self.tally.write(self.size())
+
+    @property
+    def objects(self) -> int:
+        return int(self.exists)
+
+    def model(self, pods: Sequence[SimPod]) -> Endpoints | None:
+        """The real controller's object for *pods* (slow; for checks)."""
+        if not self.exists:
+            return None
+        return endpoints_for_service(
+            self.service, [pod_model(p, self.service) for p in pods], limit=self.limit or 10**9
+        )
+
+
+def replay(
+    runners: Sequence[Runner],
+    events: Sequence[Event],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Replay *events* through every runner, sampling after each event."""
+    total = len(events) * len(runners)
+    done = 0
+    for runner in runners:
+        for event in events:
+            runner.replay(event)
+            runner.tally.sample(runner.objects)
+            done += 1
+            if progress is not None and done % 256 == 0:
+                progress(done, total)
+    if progress is not None:
+        progress(total, total)

@@ -1,0 +1,251 @@
+"""The Pod events of each simulated workload, reproducible from a seed.
+
+A workload is a list of `Event` values over a small cluster state: Pods with
+an IP, a Node, a zone and a phase. The controllers never see these values;
+`endpointslice._simulate_engine` turns each Pod into the endpoint entry and
+the Endpoints address the real controllers build, and replays the events
+through the real engines.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import random
+import uuid
+from collections.abc import Iterator
+
+import attrs
+
+
+class Phase(enum.Enum):
+    """Where a simulated Pod is in its life, as the endpoint controllers see it."""
+
+    READY = "Ready"
+    NOT_READY = "NotReady"
+    TERMINATING = "Terminating"
+
+
+class Change(enum.Enum):
+    """What one event does."""
+
+    #: The Service appears with every Pod of `Event.pods` Ready (one sync).
+    CREATE_SERVICE = "create-service"
+    #: The Service is deleted (its Endpoints and slices go).
+    DELETE_SERVICE = "delete-service"
+    #: A new Pod is Ready.
+    ADD = "add"
+    #: A Pod's phase changes (Ready, not ready, terminating).
+    PHASE = "phase"
+    #: A Pod is gone from the API.
+    REMOVE = "remove"
+
+
+@attrs.frozen(kw_only=True)
+class SimPod:
+    """One Pod as the simulator tracks it.
+
+    Attributes:
+        index: Unique within a simulation; also picks the IP.
+        name: The Pod name (ReplicaSet-style: ``<service>-<hash>-<5 chars>``).
+        uid: A UUID, as the API server would give.
+        ip: The Pod IP (IPv4).
+        node: The Node name.
+        zone: The Node's zone.
+        phase: The Pod's phase.
+    """
+
+    index: int
+    name: str
+    uid: str
+    ip: str
+    node: str
+    zone: str
+    phase: Phase = Phase.READY
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One change the controllers sync on.
+
+    Attributes:
+        change: What happens.
+        pod: The Pod after the change (``None`` for Service events).
+        pods: For `Change.CREATE_SERVICE`, every Pod.
+    """
+
+    change: Change
+    pod: SimPod | None = None
+    pods: tuple[SimPod, ...] = ()
+
+
+_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+class Cluster:
+    """Nodes in zones and the Pods on them, with a seeded random source.
+
+    Args:
+        service: The Service name (Pod names start with it).
+        namespace: The namespace.
+        nodes: How many Nodes.
+        zones: How many zones; Nodes are spread over them in turn.
+        seed: The random seed: the same seed gives the same Pods and events.
+    """
+
+    def __init__(self, *, service: str, namespace: str, nodes: int, zones: int, seed: int) -> None:
+        # A seeded source for reproducible workloads, not for anything secret.
+        self.rng = random.Random(seed)  # noqa: S311
+        self.service = service
+        self.namespace = namespace
+        self.node_names = [f"node-{j:05d}" for j in range(nodes)]
+        self.zone_names = [f"zone-{chr(ord('a') + z % 26)}{z // 26 or ''}" for z in range(zones)]
+        self.zone_of = {name: self.zone_names[j % zones] for j, name in enumerate(self.node_names)}
+        self.pods: dict[int, SimPod] = {}
+        self._next = 0
+        self._generation = 0
+        self._template = ""
+        self.new_template()
+        self.down: set[str] = set()
+
+    def new_template(self) -> None:
+        """Start a new ReplicaSet: later Pods get a new template hash in their names."""
+        self._generation += 1
+        self._template = "".join(self.rng.choice(_ALPHABET) for _ in range(10))
+
+    def new_pod(self, *, avoid: frozenset[str] | set[str] = frozenset()) -> SimPod:
+        """A new Ready Pod on a random Node that is up and not in *avoid* (Node or zone names)."""
+        index = self._next
+        self._next += 1
+        node = self._pick_node(avoid)
+        suffix = "".join(self.rng.choice(_ALPHABET) for _ in range(5))
+        # IPs are unique per simulation; 10.0.0.0/8 holds 16 million Pods.
+        ip = f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}"
+        uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        pod = SimPod(
+            index=index,
+            name=f"{self.service}-{self._template}-{suffix}",
+            uid=uid,
+            ip=ip,
+            node=node,
+            zone=self.zone_of[node],
+        )
+        self.pods[index] = pod
+        return pod
+
+    def _pick_node(self, avoid: frozenset[str] | set[str]) -> str:
+        """A random Node that is up and not in *avoid*; any Node when none is left."""
+
+        def usable(name: str) -> bool:
+            return name not in self.down and name not in avoid and self.zone_of[name] not in avoid
+
+        # Most Nodes are usable: a few random draws find one without listing thousands of Nodes.
+        for _ in range(8):
+            node = self.rng.choice(self.node_names)
+            if usable(node):
+                return node
+        choices = [n for n in self.node_names if usable(n)]
+        return self.rng.choice(choices or self.node_names)
+
+    def set_phase(self, index: int, phase: Phase) -> SimPod:
+        """Move Pod *index* to *phase*."""
+        pod = attrs.evolve(self.pods[index], phase=phase)
+        self.pods[index] = pod
+        return pod
+
+    def remove(self, index: int) -> SimPod:
+        """Forget Pod *index*."""
+        return self.pods.pop(index)
+
+
+def initial(cluster: Cluster, pods: int) -> tuple[SimPod, ...]:
+    """The Pods that exist before the workload starts (not counted)."""
+    return tuple(cluster.new_pod() for _ in range(pods))
+
+
+def _replace(cluster: Cluster, index: int, *, avoid: frozenset[str] | set[str] = frozenset()) -> Iterator[Event]:
+    """Pod *index* terminates and goes; a replacement becomes Ready."""
+    yield Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.TERMINATING))
+    yield Event(change=Change.REMOVE, pod=cluster.remove(index))
+    yield Event(change=Change.ADD, pod=cluster.new_pod(avoid=avoid))
+
+
+def create_delete(cluster: Cluster, pods: int) -> Iterator[Event]:
+    """The Service is created with *pods* Ready Pods, then deleted."""
+    yield Event(change=Change.CREATE_SERVICE, pods=tuple(cluster.pods.values()))
+    yield Event(change=Change.DELETE_SERVICE)
+
+
+def scale(cluster: Cluster, to: int) -> Iterator[Event]:
+    """Scale the Deployment to *to* Pods, one Pod at a time; scale-down removes random Pods."""
+    while len(cluster.pods) < to:
+        yield Event(change=Change.ADD, pod=cluster.new_pod())
+    victims = cluster.rng.sample(sorted(cluster.pods), len(cluster.pods) - to)
+    for index in victims:
+        yield Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.TERMINATING))
+        yield Event(change=Change.REMOVE, pod=cluster.remove(index))
+
+
+def rolling_update(cluster: Cluster, replicas: int, *, max_surge: int, max_unavailable: int) -> Iterator[Event]:
+    """Replace every Pod as the Deployment controller does with *max_surge* and *max_unavailable*.
+
+    Each round creates as many new Pods as the surge allows (each becomes
+    Ready: one event), then terminates as many old Pods, in a random order,
+    as availability allows (two events each: terminating, then gone).
+    """
+    if max_surge == 0 and max_unavailable == 0:
+        # As the Deployment controller: percentages that both round to 0 still let one Pod go.
+        max_unavailable = 1
+    old = sorted(cluster.pods)
+    cluster.rng.shuffle(old)
+    cluster.new_template()
+    new = 0
+    while old:
+        room = min(replicas - new, replicas + max_surge - (len(old) + new))
+        for _ in range(max(room, 0)):
+            new += 1
+            yield Event(change=Change.ADD, pod=cluster.new_pod())
+        going = min(len(old), len(old) + new - (replicas - max_unavailable))
+        for _ in range(max(going, 0)):
+            index = old.pop()
+            yield Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.TERMINATING))
+            yield Event(change=Change.REMOVE, pod=cluster.remove(index))
+    while new < replicas:
+        new += 1
+        yield Event(change=Change.ADD, pod=cluster.new_pod())
+
+
+def churn(cluster: Cluster, events: int) -> Iterator[Event]:
+    """*events* random Pods are each replaced by a new Pod on a random Node."""
+    for _ in range(events):
+        if not cluster.pods:
+            yield Event(change=Change.ADD, pod=cluster.new_pod())
+            continue
+        yield from _replace(cluster, cluster.rng.choice(sorted(cluster.pods)))
+
+
+def node_loss(cluster: Cluster, nodes: int) -> Iterator[Event]:
+    """*nodes* random Nodes stop: their Pods turn not ready, are evicted and replaced elsewhere."""
+    lost = cluster.rng.sample(cluster.node_names, min(nodes, len(cluster.node_names)))
+    cluster.down.update(lost)
+    victims = [i for i, p in sorted(cluster.pods.items()) if p.node in cluster.down]
+    for index in victims:
+        yield Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.NOT_READY))
+    for index in victims:
+        yield from _replace(cluster, index)
+
+
+def zone_drain(cluster: Cluster, zone: int = 0) -> Iterator[Event]:
+    """Every Node of one zone is drained: each Pod there is evicted and replaced in another zone."""
+    name = cluster.zone_names[zone % len(cluster.zone_names)]
+    victims = [i for i, p in sorted(cluster.pods.items()) if p.zone == name]
+    for index in victims:
+        yield from _replace(cluster, index, avoid={name})
+
+
+def surge_count(value: int | float, replicas: int, *, round_up: bool) -> int:
+    """A Deployment's ``maxSurge``/``maxUnavailable``: a count, or a fraction of *replicas* (surge rounds up)."""
+    if isinstance(value, int):
+        return value
+    scaled = value * replicas
+    return math.ceil(scaled) if round_up else math.floor(scaled)
