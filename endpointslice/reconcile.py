@@ -270,6 +270,10 @@ def _with_annotation(eps: EndpointSlice, trigger_time: str | None) -> EndpointSl
         if current is None or ANNOTATION_TRIGGER_TIME not in current:
             return eps
         annotations: FrozenDict[str, str] | None = current.delete(ANNOTATION_TRIGGER_TIME)
+        # Upstream deletes the key from its map, and an empty map is left out of the JSON it
+        # sends: the slice it writes has no annotations at all, not `annotations: {}`.
+        if not annotations:
+            annotations = None
     else:
         if current is not None and current.get(ANNOTATION_TRIGGER_TIME) == trigger_time:
             return eps

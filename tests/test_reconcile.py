@@ -753,7 +753,17 @@ def test_trigger_time_is_written_on_updates_and_removed_when_unset() -> None:
     slices = run(svc, [pod(1)], [], trigger_time="2026-01-01T00:00:00Z").apply([])
     assert slices[0].metadata.annotation(ANNOTATION_TRIGGER_TIME) == "2026-01-01T00:00:00Z"
     plan = run(svc, [pod(1), pod(2)], slices)
-    assert plan.updates[0].slice.metadata.annotations == {}
+    assert plan.updates[0].slice.metadata.annotation(ANNOTATION_TRIGGER_TIME) is None
+
+
+def test_removing_the_last_annotation_leaves_no_annotations_field() -> None:
+    # Found by tests/kube/test_engine_diff.py: upstream deletes the key from its map and an empty
+    # map is left out of the JSON, so the slice it writes has no `annotations` at all.
+    svc = service()
+    slices = run(svc, [pod(1)], [], trigger_time="2026-01-01T00:00:00Z").apply([])
+    updated = run(svc, [pod(1), pod(2)], slices).updates[0].slice
+    assert updated.metadata.annotations is None
+    assert "annotations" not in to_dict(updated)["metadata"]
 
 
 def test_trigger_time_alone_causes_no_write() -> None:
