@@ -82,3 +82,35 @@ def test_get_counts_other_kinds(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert "web" in captured.out
     assert "not shown: 3 Node, 12 Pod" in captured.err
+
+
+def test_warnings_come_with_errors() -> None:
+    from endpointslice.validation import validate, warnings
+
+    fqdn = EndpointSlice(metadata=ObjectMeta(name="Bad_Name", namespace="ns"), address_type="FQDN")
+    assert validate(fqdn)  # The apiserver would refuse it and send no FQDN warning.
+    assert warnings(fqdn) == ["spec.addressType: FQDN endpoints are deprecated"]
+
+
+def test_allocated_node_ports_are_not_reported() -> None:
+    from endpointslice import ServicePort
+    from endpointslice.validation import validate
+
+    twice = ServiceSpec(type="NodePort", ports=(ServicePort(name="a", port=80), ServicePort(name="b", port=80)))
+    # The apiserver adds `spec.ports[1].nodePort: Duplicate value: <allocated>` here.
+    assert [str(e) for e in validate(Service(metadata=ObjectMeta(name="web", namespace="ns"), spec=twice))] == [
+        (
+            'spec.ports[1]: Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,'
+            '"NodePort":0}'
+        )
+    ]
+
+
+def test_cluster_cidrs_are_not_checked() -> None:
+    # Outside this library's knowledge of the cluster: an apiserver whose Service CIDRs do not
+    # hold 192.0.2.10 refuses it; we accept any well-formed address.
+    from endpointslice import ServicePort
+    from endpointslice.validation import validate
+
+    spec = ServiceSpec(cluster_ip="192.0.2.10", ports=(ServicePort(port=80),))
+    assert validate(Service(metadata=ObjectMeta(name="web", namespace="ns"), spec=spec)) == []
