@@ -57,3 +57,44 @@ def test_the_run_checked_every_object_it_promised() -> None:
     # An update whose old object the apiserver refused is not compared; they must stay rare.
     assert _ran["compared"] >= 0.95 * _ran["cases"]
     assert _ran["agreed"] == _ran["compared"]
+
+
+# The equivalences themselves (docs/differences.md), without a control plane.
+
+_HEAD = 'Service "a" is invalid: '
+_L1 = 'metadata.labels: Invalid value: "-a": bad'
+_L2 = 'metadata.labels: Invalid value: "-b": bad'
+_P = "spec.ports: Required value"
+
+
+def _ours(*errors: str, warnings: list[str] | None = None) -> vd.Verdict:
+    message = None
+    if errors:
+        message = _HEAD + (errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]")
+    return vd.Verdict(message, warnings or [], list(errors))
+
+
+def test_one_map_fields_errors_may_come_in_any_order() -> None:
+    assert vd.equivalent(vd.Verdict(f"{_HEAD}[{_L2}, {_L1}, {_P}]", []), _ours(_L1, _L2, _P))
+
+
+def test_other_errors_must_keep_their_order() -> None:
+    assert not vd.equivalent(vd.Verdict(f"{_HEAD}[{_P}, {_L1}, {_L2}]", []), _ours(_L1, _L2, _P))
+    assert not vd.equivalent(vd.Verdict(f"{_HEAD}[{_L1}, {_P}]", []), _ours(_L1, _L2, _P))
+
+
+def test_a_refusal_carries_only_the_request_warnings() -> None:
+    deprecated = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+    ours = _ours(_P, warnings=[deprecated, "spec.addressType: FQDN endpoints are deprecated"])
+    assert vd.equivalent(vd.Verdict(f"{_HEAD}{_P}", [deprecated]), ours)
+    assert not vd.equivalent(vd.Verdict(f"{_HEAD}{_P}", ours.warnings), ours)
+    # An accepted object's warnings must all be there, in order.
+    assert not vd.equivalent(vd.Verdict(None, [deprecated]), _ours(warnings=ours.warnings))
+
+
+def test_a_node_port_the_registry_allocated_is_dropped_only_where_none_was_sent() -> None:
+    allocated = "spec.ports[1].nodePort: Duplicate value: 31000"
+    sent = {"kind": "Service", "spec": {"ports": [{"port": 80}, {"port": 80}]}}
+    assert vd.equivalent(vd.Verdict(f"{_HEAD}[{_P}, {allocated}]", []), _ours(_P), sent)
+    chosen = {"kind": "Service", "spec": {"ports": [{"port": 80, "nodePort": 31000}, {"port": 80}]}}
+    assert not vd.equivalent(vd.Verdict(f"{_HEAD}[{_P}, {allocated}]", []), _ours(_P), chosen)
