@@ -158,7 +158,8 @@ def _service_row(s: Service, wide: bool, now: dt.datetime) -> list[str]:
         _age(s.metadata.creation_timestamp, now),
     ]
     if wide:
-        selector = ",".join(f"{k}={v}" for k, v in sorted((spec.selector or {}).items()))
+        # Sorted as whole `key=value` strings, as the apiserver sorts them: `a.b=` before `a=`.
+        selector = ",".join(sorted(f"{k}={v}" for k, v in (spec.selector or {}).items()))
         row.append(selector or "<none>")
     return row
 

@@ -157,6 +157,14 @@ def test_load_balancer_ingress_is_a_sorted_set_never_cut_short() -> None:
         assert cell == "1.1.1.1,9.9.9.9,a.example,fd00::5,3.3.3.3,2.2.2.2"
 
 
+def test_wide_selector_sorts_whole_key_value_strings_as_the_apiserver_does() -> None:
+    # "app.kubernetes.io/name=" sorts before "app=" because "." < "=" (found against kubectl 1.37.2).
+    selector: FrozenDict[str, str] = FrozenDict({"app": "", "app.kubernetes.io/name": "", "a": "z"})
+    svc = Service(metadata=ObjectMeta(name="s"), spec=ServiceSpec(selector=selector))
+    cell = render_table([svc], wide=True, now=NOW).splitlines()[1].split()[-1]
+    assert cell == "a=z,app.kubernetes.io/name=,app="
+
+
 def test_several_kinds_get_prefixed_names_and_separate_tables() -> None:
     table = render_table([Service(metadata=ObjectMeta(name="a")), _slice(None, [])], now=NOW)
     assert table.split("\n\n")[0].splitlines()[1].startswith("service/a ")
