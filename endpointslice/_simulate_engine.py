@@ -393,21 +393,31 @@ class _Addresses:
     def __init__(self) -> None:
         self.keys: list[tuple[str, bool, str]] = []
         self.sizes: dict[tuple[str, bool, str], Size] = {}
+        # Running totals: an untruncated object is the whole list, and summing it on every
+        # write made a 5,000-Pod rollout quadratic.
+        self.total_json = 0
+        self.total_proto = 0
 
     def insert(self, key: tuple[str, bool, str], size: Size) -> int:
         at = bisect.bisect_left(self.keys, key)
         self.keys.insert(at, key)
         self.sizes[key] = size
+        self.total_json += size.json
+        self.total_proto += size.proto
         return at
 
     def remove(self, key: tuple[str, bool, str]) -> int:
         at = bisect.bisect_left(self.keys, key)
         del self.keys[at]
-        del self.sizes[key]
+        size = self.sizes.pop(key)
+        self.total_json -= size.json
+        self.total_proto -= size.proto
         return at
 
     def first(self, count: int) -> Size:
         """The bytes the first *count* entries add."""
+        if count >= len(self.keys):
+            return Size(self.total_json, self.total_proto)
         json_total = proto_total = 0
         for key in self.keys[:count]:
             size = self.sizes[key]
