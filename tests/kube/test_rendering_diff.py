@@ -43,7 +43,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from endpointslice import Service, strategies
+from endpointslice import FrozenDict, Service, strategies
 from endpointslice import io as es_io
 from endpointslice._cli import main
 from endpointslice.enums import IPFamily, ServiceType
@@ -458,6 +458,75 @@ def _unique_names(objects: list[Any]) -> list[Any]:
     return kept
 
 
+# Annotation values reach the YAML and JSON emitters unchanged: every printable character, line
+# breaks, and the spellings YAML reads as other types. Left out: DEL, the C1 controls other than
+# NEL, U+FFFE and U+FFFF, on which kubectl fails (docs/differences.md), and surrogates, which are
+# not UTF-8.
+_KUBECTL_FAILS = "\x7f" + "".join(chr(c) for c in range(0x80, 0xA0) if c != 0x85) + "\ufffe\uffff"
+_TRICKY = [
+    "",
+    " ",
+    "yes",
+    "No",
+    "on",
+    "~",
+    "null",
+    "0x1F",
+    "0o17",
+    "1e3",
+    ".5",
+    "+1",
+    "12:30:45",
+    "2026-01-01",
+    "- a",
+    "a: b",
+    "#x",
+    "x #y",
+    "'q'",
+    '"q"',
+    "a\nb",
+    "a\n",
+    "\n",
+    " lead",
+    "trail ",
+    "tab\tx",
+    "<&>",
+    "\u2028",
+    "\x85",
+    "é",
+    "\U0001f600",
+    "@x",
+    "`x",
+    "%x",
+    "!x",
+    "&x",
+    "*x",
+    "|",
+    ">",
+    "?",
+    "[a]",
+    "{a}",
+    "word " * 30,
+    "a,b" * 50,
+    "x" * 200,
+]
+annotation_values = st.one_of(
+    st.sampled_from(_TRICKY),
+    st.text(st.characters(codec="utf-8", exclude_characters=_KUBECTL_FAILS), max_size=120),
+    st.lists(st.sampled_from(_TRICKY), max_size=6).map(" ".join),
+)
+annotation_maps = st.dictionaries(
+    st.sampled_from(["note", "example.com/a", "example.com/b-c", "x.example.com/0"]), annotation_values, max_size=3
+)
+
+
+def _annotated(obj: Any, extra: dict[str, str]) -> Any:
+    if not extra:
+        return obj
+    merged = {**(obj.metadata.annotations or {}), **extra}
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, annotations=FrozenDict(merged)))
+
+
 @st.composite
 def batches(draw: st.DrawFn) -> dict[str, Any]:
     services = _unique_names(draw(st.lists(strategies.services(max_ports=3), min_size=1, max_size=4)))
@@ -481,6 +550,9 @@ def batches(draw: st.DrawFn) -> dict[str, Any]:
         for s in services
         if s.spec.type is ServiceType.LOAD_BALANCER and s.status.load_balancer.ingress and s.metadata.name
     }
+    services, slices, endpoints = (
+        [_annotated(o, draw(annotation_maps)) for o in group] for group in (services, slices, endpoints)
+    )
     return {
         "kinds": draw(
             st.sampled_from([KINDS, ("EndpointSlice",), ("Endpoints",), ("Service",), ("Service", "Endpoints")])
