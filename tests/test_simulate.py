@@ -389,3 +389,21 @@ def test_the_model_reproduces_the_2020_blog() -> None:
 
 def test_json_size_is_compact_utf8() -> None:
     assert json_size({"a": [1, 2], "b": "é"}) == len('{"a":[1,2],"b":"\\u00e9"}')
+
+
+class _Untouchable(dict[tuple[str, bool, str], Size]):
+    def __getitem__(self, key: tuple[str, bool, str]) -> Size:
+        raise AssertionError("the whole list was summed again")
+
+
+def test_an_untruncated_address_list_is_not_summed_again_on_every_write() -> None:
+    # Regression: a 5,000-Pod rollout with --endpoints-limit none re-summed 5,000 entries per write.
+    from endpointslice._simulate_engine import _Addresses
+
+    addresses = _Addresses()
+    for i in range(5):
+        addresses.insert((f"10.0.0.{i}", True, str(i)), Size(10 + i, 3))
+    addresses.remove(("10.0.0.2", True, "2"))
+    assert addresses.first(2) == Size(21, 6)
+    addresses.sizes = _Untouchable(addresses.sizes)
+    assert addresses.first(4) == Size(10 + 11 + 13 + 14, 12)
