@@ -160,3 +160,12 @@ def test_human_sizes_use_decimal_units_as_the_sources_do() -> None:
         "4.5 GB",
         "22.5 TB",
     ]
+
+
+def test_the_model_column_counts_creation_and_deletion(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--pods", "250", "--nodes", "4", "--scenario", "create-delete", "-o", "csv")
+    table = {r["run"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert status == 0
+    # Three slices of 100 * 100 B, each created and deleted, to four Nodes.
+    assert table["slices/100"]["model_bytes"] == str(2 * 3 * 10_000 * 4)
+    assert table["slices/100"]["writes"] == "6"
