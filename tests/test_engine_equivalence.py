@@ -145,3 +145,16 @@ def test_under_auto_a_different_number_of_moved_hints_is_a_difference() -> None:
     two = _normal([_slice("svc-aaaa1", [_endpoint("p0", "z3", "z1"), _endpoint("p1", "z3", "z1")])])
     one = _normal([_slice("svc-aaaa1", [_endpoint("p0", "z3", "z1"), _endpoint("p1", "z3", "z3")])])
     assert tie_key(two, auto=True) != tie_key(one, auto=True)
+
+
+def test_which_deleted_name_a_create_recycles_is_a_tie() -> None:
+    # Two stale port groups go and one new group comes: the create takes the name of the first
+    # delete, which upstream finds in Go's map order of the old port groups.
+    before = frozenset({"svc-old12", "svc-old34"})
+    ours = _normal([_slice("svc-old12", [_endpoint("p0"), _endpoint("p1")], (80,))], before)
+    upstream = _normal([_slice("svc-old34", [_endpoint("p0"), _endpoint("p1")], (80,))], before)
+    assert strict_key(ours) != strict_key(upstream)
+    assert tie_key(ours) == tie_key(upstream)
+    # But a kept name is never a generated one.
+    generated = _normal([_slice("svc-b2c4d", [_endpoint("p0"), _endpoint("p1")], (80,))], before)
+    assert tie_key(ours) != tie_key(generated)

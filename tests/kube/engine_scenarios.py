@@ -49,7 +49,7 @@ from endpointslice.packing import desired_endpoints
 from endpointslice.reconcile import Plan, reconcile
 from endpointslice.service import Service
 from endpointslice.workloads import Node, Pod
-from kube.api import JSON, ApiError, Kube, Recorder
+from kube.api import JSON, ApiError, Kube
 from kube.world import ZONE_LABEL, World
 
 Scenario = dict[str, Any]
@@ -271,9 +271,11 @@ def tie_key(slices: Sequence[JSON], *, auto: bool = False) -> JSON:
         skeleton = {k: v for k, v in s.items() if k != "endpoints"}
         skeleton["metadata"] = {k: v for k, v in s["metadata"].items() if k != "name"}
         skeletons.append(json.dumps(skeleton, sort_keys=True))
-        # Which slice keeps which name is random (recycling takes the last create in Go's map
-        # order of port groups); the names in use per address type are not.
-        names.setdefault(s["addressType"], []).append(s["metadata"]["name"])
+        # Which slice keeps which name is random: recycling gives the last create (in Go's map
+        # order of port groups) the name of the first delete (in the same order). How many
+        # slices keep an old name, and how many get a new one, per address type, is not.
+        generated = s["metadata"]["name"].endswith("<generated>")
+        names.setdefault(s["addressType"], []).append("generated" if generated else "kept")
     for entry in groups.values():
         entry["sizes"].sort()
         entry["endpoints"].sort()
@@ -284,6 +286,59 @@ def tie_key(slices: Sequence[JSON], *, auto: bool = False) -> JSON:
 
 # ---------------------------------------------------------------------------
 # Playing
+
+
+class ResumingRecorder:
+    """Counts the writes to one kind in one namespace, like `kube.api.Recorder`, but resumes.
+
+    Under load the apiserver may end a watch; `kube.api.Recorder` then stops silently and every
+    later write goes uncounted. This one opens the watch again from the last resourceVersion it
+    saw, so no event is lost, and says so if the apiserver cannot resume.
+    """
+
+    def __init__(self, kube: Kube, kind: str, namespace: str) -> None:
+        self.kube, self.kind, self.namespace = kube, kind, namespace
+        self.events: list[tuple[str, JSON]] = []
+        self.last_event = time.monotonic()
+        self.broken: str | None = None
+        self._closing = threading.Event()
+        self._watch: Any = None
+        self._lock = threading.Lock()
+        self._version = kube.list(kind, namespace)["metadata"]["resourceVersion"]
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._closing.is_set():
+            try:
+                self._watch = self.kube.watch(self.kind, self.namespace, self._version)
+                for event in self._watch:
+                    if event["type"] == "ERROR":
+                        self.broken = f"watch error: {event['object'].get('message')}"
+                        return
+                    with self._lock:
+                        self.events.append((event["type"], event["object"]))
+                        self.last_event = time.monotonic()
+                        self._version = event["object"]["metadata"]["resourceVersion"]
+            except Exception:  # noqa: BLE001  # Any end of the stream: resume unless closing.
+                if self._closing.is_set():
+                    return
+                time.sleep(0.05)
+
+    def take(self) -> list[tuple[str, JSON]]:
+        with self._lock:
+            events, self.events = self.events, []
+        return events
+
+    def quiet_for(self) -> float:
+        with self._lock:
+            return time.monotonic() - self.last_event
+
+    def close(self) -> None:
+        self._closing.set()
+        if self._watch is not None:
+            self._watch.close()
+        self._thread.join(timeout=5)
 
 
 @attrs.define
@@ -322,10 +377,10 @@ class Player:
     node_snapshot: list[JSON] = attrs.field(factory=list)
     log: list[str] = attrs.field(factory=list)
     slices_before: list[JSON] = attrs.field(factory=list)
-    _recorder: Recorder | None = None
+    _recorder: ResumingRecorder | None = None
 
     @property
-    def recorder(self) -> Recorder:
+    def recorder(self) -> ResumingRecorder:
         assert self._recorder is not None, "setup() starts the recorder"
         return self._recorder
 
@@ -506,7 +561,7 @@ class Player:
         service: JSON = {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": dict(spec)}
         if self.scenario["service"]["auto"]:
             _set_mode(service, "Auto")
-        self._recorder = self.world.recorder()
+        self._recorder = ResumingRecorder(self.kube, "EndpointSlice", self.namespace)
         self.kube.create(service)
         self.compare("create the Service")
         for pod in self.scenario["pods"]:
@@ -557,7 +612,7 @@ class Player:
             seen["got"] = got
             return strict_key(got) == want_strict or tie_key(got, auto=auto) == want_tie
 
-        settled = self.world.settle(cluster_equal, recorder=self.recorder, quiet=0.3, timeout=20)
+        settled = self.world.settle(cluster_equal, recorder=self.recorder, quiet=0.3, timeout=20)  # type: ignore[arg-type]
         if settled:
             # The condition held; check it again after the quiet period, since a late write
             # would have changed the slices.
@@ -567,6 +622,8 @@ class Player:
         want_writes = Counter({"ADDED": len(plan.creates), "MODIFIED": len(plan.updates), "DELETED": len(plan.deletes)})
         self.log.append(f"{what}: plan {plan.summary().splitlines()[0]}; watch saw {dict(writes)}")
         got = seen.get("got", [])
+        if self.recorder.broken:
+            raise AssertionError(f"after {what!r} in namespace {self.namespace}: {self.recorder.broken}")
         if not settled or +writes != +want_writes:
             raise AssertionError(
                 f"after {what!r} in namespace {self.namespace}:\n"
