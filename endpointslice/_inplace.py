@@ -69,17 +69,15 @@ class Source:
     Attributes:
         name: The path as the user gave it (used in messages).
         real: The path of the file itself, symlinks resolved (the one replaced).
-        raw: Every byte read.
-        bom: The byte order mark at the start of *raw*, or ``b""``.
+        bom: The byte order mark the file starts with, or ``b""``.
         encoding: The codec of the text after the mark.
-        text: *raw* after the mark, decoded; what the loader parsed.
+        text: The rest of the file, decoded strictly (so `encode` gives its bytes back).
         status: ``os.fstat`` of the file when it was read.
-        digest: SHA-256 of *raw*.
+        digest: SHA-256 of the file's bytes.
     """
 
     name: str
     real: str
-    raw: bytes = attrs.field(repr=False)
     bom: bytes
     encoding: str
     text: str = attrs.field(repr=False)
@@ -144,7 +142,6 @@ def read_sources(paths: Iterable[str]) -> tuple[list[Source], list[Problem]]:
             Source(
                 name=path,
                 real=real,
-                raw=raw,
                 bom=bom,
                 encoding=encoding,
                 text=text,

@@ -192,7 +192,7 @@ def test_the_content_region_ends_at_the_last_value_not_at_the_comments_after_it(
         "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\ndata:\n  script: |\n    x\n    # inside the block\n"
         "  list: [1, 2]   # same line\n# after\n\n---\nkind: ConfigMap\napiVersion: v1\n"
     )
-    source = Source(name="x", real="x", raw=b"", bom=b"", encoding="utf-8", text=text, status=os.stat("."), digest=b"")
+    source = Source(name="x", real="x", bom=b"", encoding="utf-8", text=text, status=os.stat("."), digest=b"")
     first = io.load_documents(source.parsed, keep_other_kinds=True)[0]
     assert content_region(first, source) == (0, text.index("# after"))
 
