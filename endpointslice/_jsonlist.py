@@ -14,7 +14,8 @@ This is only a faster road to the same result. Anything unusual (no
 ``items`` array, a kind without a loader, a decoding or loading error)
 makes `split_list` return ``None``, and the caller parses the text whole,
 which also produces the exact error messages. A repeated key needs no
-special case: as in ``json.loads``, the last one wins.
+special case either: the decoder refuses it, and the whole-text path reports
+it with its position.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ._input import DECODER
+
 # JSON's own whitespace; the standard decoder skips exactly these.
 _SPACE = re.compile(r"[ \t\n\r]*")
-_DECODE = json.JSONDecoder().raw_decode  # The same settings as json.loads.
+_DECODE = DECODER.raw_decode  # The same settings as the whole-text path.
 # The decoder's own string scanner (C when available); typeshed does not list it.
 _STRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 # A top-level "kind" or "apiVersion" that comes after "items" (kubectl sorts
@@ -71,6 +74,8 @@ def _split(text: str, loader_for: Callable[[str, str], Loader | None]) -> tuple[
         if text[i] != ":":
             return None
         i = _skip(text, i + 1)
+        if key == "items" and items is not None:
+            return None  # A repeated key: the whole-text path reports it.
         if key == "items" and text[i] == "[":
             assumed = (_known_or_last(head, text, "apiVersion"), _known_or_last(head, text, "kind"))
             load = loader_for(*assumed)
@@ -80,6 +85,8 @@ def _split(text: str, loader_for: Callable[[str, str], Loader | None]) -> tuple[
         elif items is None and key not in _HEAD_KEYS:
             return None
         else:
+            if key in head:
+                return None  # A repeated key: the whole-text path reports it.
             head[key], i = _DECODE(text, i)
             if items is None and key in _KIND_KEYS and _not_a_list(head, loader_for):
                 return None  # A single object: stop before decoding the rest twice.

@@ -82,13 +82,24 @@ def _scalar(node: ScalarNode) -> Any:
     if tag == _STR:
         return value
     if tag == _INT:
-        return _int(value, node)
+        try:
+            return _int(value, node)
+        except ValueError:
+            # PyYAML's pattern takes `0x_` and `-0b_` for integers; go-yaml, failing to
+            # parse them as numbers, reads them as strings, and so do we.
+            return value
     if tag == _NULL:
         return None
     if tag == _BOOL:
         return _BOOLS[value.lower()]
     if tag == _FLOAT:
-        return _float(value)
+        number = _float(value)
+        if not math.isfinite(number):
+            if text_is_special(value):
+                # JSON has no NaN or infinity: kubectl's YAML to JSON conversion fails here.
+                raise BuildError(f"json: unsupported value: {value} (JSON has no NaN or infinity)", node)
+            return value  # Too large for a float64: go-yaml reads it as a string.
+        return number
     if tag in (_TIMESTAMP, _VALUE, _MERGE):
         # PyYAML resolves a plain `=` to YAML 1.1's value tag and `<<` to the merge tag; go-yaml,
         # and so kubectl, reads both as strings wherever `<<` is not a mapping key.
@@ -122,6 +133,11 @@ def _int(value: str, node: Node) -> int:
         return sign * int(text)
     except ValueError:  # pragma: no cover - the resolver only tags valid ints.
         raise BuildError(f"invalid integer {value!r}", node) from None
+
+
+def text_is_special(value: str) -> bool:
+    """Whether the YAML float *value* is written as ``.nan`` or ``.inf`` (not a number too large)."""
+    return value.replace("_", "").lower().lstrip("+-") in (".nan", ".inf")
 
 
 def _float(value: str) -> float:

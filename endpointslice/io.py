@@ -19,13 +19,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, Any, TypeVar, overload
 
 import attrs
 import yaml
 
-from . import _convert, _jsonindex, _jsonlist, _yaml
+from . import _convert, _input, _intrange, _jsonindex, _jsonlist, _yaml
 from ._frozen import freeze_json, thaw_json
 from ._model import specs
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
@@ -33,12 +32,14 @@ from .kinds import KINDS, KubeList, KubeObject, OtherObject
 from .meta import ListMeta
 
 __all__ = [
+    "MAX_INPUT_SIZE",
     "Document",
     "Output",
     "dump",
     "dumps",
     "flatten",
     "from_dict",
+    "input_limit",
     "load",
     "load_documents",
     "load_paths",
@@ -50,6 +51,9 @@ T = TypeVar("T")
 
 #: File name suffixes read when a directory is given.
 SUFFIXES = (".yaml", ".yml", ".json")
+#: The largest input (one file, or standard input) read unless `input_limit` says otherwise: 256 MiB.
+MAX_INPUT_SIZE = _input.MAX_INPUT_SIZE
+input_limit = _input.input_limit
 
 
 class Output(enum.Enum):
@@ -252,8 +256,11 @@ def _from_dict(data: Any, cls: type[Any] | None = None, *, ignore_unknown: bool,
     if cls is KubeList:
         return _list_from_dict(data, strict, keep_other_kinds)
     if cls is OtherObject:
+        problem = _input.json_problem(data)
+        if problem is not None:
+            raise StructureError([problem])
         return OtherObject(data=freeze_json(data))
-    return _convert.structure(data, cls, strict=strict)
+    return _intrange.checked(_convert.structure(data, cls, strict=strict))
 
 
 def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
@@ -270,20 +277,15 @@ def _dispatch(data: Any, keep_other_kinds: bool) -> type[Any]:
     if cls is None:
         known = sorted({k for _, k in KINDS})
         want = next((v for v, k in KINDS if k == kind), None)
-        # A kind of ours under another version of its own group (an old
-        # discovery.k8s.io/v1beta1 slice) or under plain `v1` is a mistake, never
-        # another API's object; same-named kinds of other groups (Knative's
-        # serving.knative.dev Service) pass through when other kinds are kept.
-        if want is not None and (_group(api_version) == _group(want) or "/" not in api_version):
-            raise StructureError(
-                [
-                    Problem(
-                        path="apiVersion",
-                        segments=("apiVersion",),
-                        message=f"kind {kind} has apiVersion {want!r}, got {api_version!r}",
-                    )
-                ]
-            )
+        # A kind of ours under another version (an old discovery.k8s.io/v1beta1
+        # slice), or any kind under an API group Kubernetes itself serves, is a
+        # mistake the apiserver answers with "no matches for kind"; kinds of
+        # other groups (Knative's serving.knative.dev Service) pass through
+        # when other kinds are kept.
+        if want is not None or _input.builtin_group(_group(api_version)):
+            problem = _input.no_matches(kind, api_version, want)
+            if problem is not None:
+                raise StructureError([Problem(path="apiVersion", segments=("apiVersion",), message=problem)])
         if keep_other_kinds:
             return OtherObject
         raise StructureError(
@@ -424,6 +426,8 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
             text = text.decode(json.detect_encoding(text), "surrogatepass")  # As json.loads decodes.
         except UnicodeDecodeError:
             return None
+    if _input.may_hold_surrogates(text):
+        return None  # Only the whole-text path replaces lone surrogates as Go does.
 
     def loader_for(api_version: str, kind: str) -> Callable[[Any], Any] | None:
         cls = KINDS.get((api_version, kind))
@@ -441,6 +445,8 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
     except StructureError:
         return None
     listed: KubeObject = attrs.evolve(obj, items=tuple(items))
+    if _intrange.problems(listed):
+        return None  # The whole-text path reports each number where it is.
     return listed
 
 
@@ -460,9 +466,11 @@ def _read_documents(
         if listed is not None:
             return [Document(object=listed, source=name, index=0, text=source)], [], False
         try:
-            data = json.loads(text)
+            data = _input.json_loads(text)
         except ValueError:
-            pass  # Flow-style YAML also starts with { or [; let the YAML parser decide.
+            # Flow-style YAML also starts with { or [; let the YAML parser decide. It also
+            # reports a repeated key, as in YAML, with its position.
+            pass
         except RecursionError:
             return [], [Problem(source=name, message="document is nested too deeply")], True
         else:
@@ -584,19 +592,14 @@ def load(
 def _read(file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> tuple[str | bytes, str]:
     if isinstance(file, (str, os.PathLike)):
         name = os.fspath(file)
-        try:
-            with open(name, "rb") as fh:
-                return fh.read(), name
-        except OSError as exc:
-            raise YAMLSyntaxError([Problem(source=name, message=f"cannot read: {exc.strerror or exc}")]) from None
+        return _input.read_path(name), name
     stream_name = getattr(file, "name", None)
     label = stream_name if isinstance(stream_name, str) else "<stream>"
     if file is sys.stdin or label == "<stdin>":
         label = "<stdin>"
-    try:
-        return file.read(), label
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YAMLSyntaxError([Problem(source=label, message=f"cannot read: {exc}")]) from None
+    if file is None:
+        raise YAMLSyntaxError([Problem(source=label, message="cannot read: standard input is closed")])
+    return _input.read_stream(file, label), label
 
 
 def load_paths(
@@ -618,20 +621,18 @@ def load_paths(
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in _expand(paths, problems):
-        if path == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            try:
-                text: str | bytes = stream.read()
-            except OSError as exc:  # pragma: no cover - a broken stdin.
-                problems.append(Problem(source="<stdin>", message=f"cannot read: {exc}"))
-                continue
-            name = "<stdin>"
-        else:
-            try:
+        try:
+            if path == "-":
+                stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
+                if stream is None:
+                    raise YAMLSyntaxError([Problem(source="<stdin>", message="cannot read: standard input is closed")])
+                text: str | bytes = _input.read_stream(stream, "<stdin>")
+                name = "<stdin>"
+            else:
                 text, name = _read(path)
-            except LoadError as exc:
-                problems.extend(exc.problems)
-                continue
+        except LoadError as exc:
+            problems.extend(exc.problems)
+            continue
         good, bad, _ = _read_documents(text, name, ignore_unknown, keep_other_kinds)
         docs.extend(good)
         problems.extend(bad)
@@ -644,7 +645,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) ->
         if path == "-":
             yield path
         elif os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            found = _input.walk(path, SUFFIXES, problems)
             if not found:
                 problems.append(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
             yield from found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io as stdio
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +252,7 @@ INVALID_CASES: dict[str, tuple[type[LoadError], str, int | None, int | None, str
         "apiVersion",
         1,
         13,
-        "kind EndpointSlice has apiVersion 'discovery.k8s.io/v1', got 'v1'",
+        'no matches for kind "EndpointSlice" in version "v1"; EndpointSlice is apiVersion discovery.k8s.io/v1',
     ),
     # The README allows either the first alias (6:8) or any prompt rejection; the loader counts
     # expanded nodes and stops at the anchor whose expansion crosses its budget.
@@ -261,7 +262,8 @@ INVALID_CASES: dict[str, tuple[type[LoadError], str, int | None, int | None, str
         "",
         None,
         None,
-        'invalid YAML: unacceptable character #x0089: invalid leading UTF-8 octet in "<byte string>", position 0',
+        # Refused from its first bytes, before the rest is read (issue 10: /dev/zero).
+        "not UTF-8 text: invalid start byte at byte 0",
     ),
 }
 
@@ -580,10 +582,50 @@ def test_json_output_is_kubectls_layout() -> None:
     assert json.dumps(json.loads(text), indent=4, sort_keys=True) + "\n" == text
 
 
-@pytest.mark.parametrize("api_version", ["discovery.k8s.io/v1beta1", "v1"])
-def test_our_kind_under_a_wrong_version_is_an_error_even_when_other_kinds_are_kept(api_version: str) -> None:
-    with pytest.raises(StructureError, match=r"kind EndpointSlice has apiVersion 'discovery\.k8s\.io/v1'"):
-        from_dict({"apiVersion": api_version, "kind": "EndpointSlice"}, keep_other_kinds=True)
+@pytest.mark.parametrize(
+    ("api_version", "kind", "message"),
+    [
+        (
+            "discovery.k8s.io/v1beta1",
+            "EndpointSlice",
+            (
+                'no matches for kind "EndpointSlice" in version "discovery.k8s.io/v1beta1": discovery.k8s.io/v1beta1 '
+                "was removed in Kubernetes 1.25; use apiVersion discovery.k8s.io/v1"
+            ),
+        ),
+        (
+            "v1",
+            "EndpointSlice",
+            'no matches for kind "EndpointSlice" in version "v1"; EndpointSlice is apiVersion discovery.k8s.io/v1',
+        ),
+        (
+            "extensions/v1beta1",
+            "EndpointSlice",
+            (
+                'no matches for kind "EndpointSlice" in version "extensions/v1beta1"; '
+                "EndpointSlice is apiVersion discovery.k8s.io/v1"
+            ),
+        ),
+        (
+            "discovery.k8s.io/v1",
+            "Endpoints",
+            'no matches for kind "Endpoints" in version "discovery.k8s.io/v1"; Endpoints is apiVersion v1',
+        ),
+        ("discovery.k8s.io/v1", "Gateway", 'no matches for kind "Gateway" in version "discovery.k8s.io/v1"'),
+    ],
+)
+def test_a_kind_the_apiserver_does_not_serve_is_no_match_even_when_other_kinds_are_kept(
+    api_version: str, kind: str, message: str
+) -> None:
+    """Issue 10: `discovery.k8s.io/v1 Endpoints` and `extensions/v1beta1 EndpointSlice` passed silently."""
+    with pytest.raises(StructureError) as info:
+        from_dict({"apiVersion": api_version, "kind": kind}, keep_other_kinds=True)
+    assert [(p.path, p.message) for p in info.value.problems] == [("apiVersion", message)]
+
+
+@pytest.mark.parametrize(("api_version", "kind"), [("apps/v1", "Deployment"), ("cluster.x-k8s.io/v1beta1", "Service")])
+def test_other_builtin_kinds_and_community_groups_pass_through(api_version: str, kind: str) -> None:
+    assert isinstance(from_dict({"apiVersion": api_version, "kind": kind}, keep_other_kinds=True), OtherObject)
 
 
 def test_same_named_kinds_of_other_groups_pass_through() -> None:
@@ -758,3 +800,75 @@ def test_an_alias_to_an_anchor_outside_the_item_still_gets_its_position() -> Non
 
     assert doc.locate(("items", 1, "metadata", "name")) == _yaml.locate(node, ("items", 1, "metadata", "name"))
     assert doc.locate(("items", 1, "metadata", "name")) == (6, 23)
+
+
+# ---------------------------------------------------------------------------
+# Hostile input (issue 10): an answer as Kubernetes gives it, never another exception
+
+
+def test_integers_beyond_64_bits_in_other_kinds_are_refused() -> None:
+    with pytest.raises(StructureError) as info:
+        loads("apiVersion: v1\nkind: ConfigMap\ndata2: {a: [1, 18446744073709551616]}\n", keep_other_kinds=True)
+    assert [str(p) for p in info.value.problems] == [
+        "<string>:3:16: data2.a[1]: integer 18446744073709551616 is out of range: Kubernetes reads integers as 64-bit"
+    ]
+
+
+@pytest.mark.parametrize(("value", "go_type"), [(2**31, "int32"), (-(2**31) - 1, "int32")])
+def test_int32_fields_refuse_what_go_cannot_decode(value: int, go_type: str) -> None:
+    text = f"apiVersion: v1\nkind: Service\nspec: {{ports: [{{port: 80, nodePort: {value}}}]}}\n"
+    with pytest.raises(StructureError) as info:
+        loads(text)
+    assert [p.message for p in info.value.problems] == [
+        f"json: cannot unmarshal number {value} into Go struct field ServicePort.spec.ports.nodePort of type {go_type}"
+    ]
+
+
+def test_int_or_string_is_decoded_as_go_decodes_it() -> None:
+    with pytest.raises(StructureError) as info:
+        loads(f"apiVersion: v1\nkind: Service\nspec: {{ports: [{{port: 80, targetPort: {2**40}}}]}}\n")
+    assert [p.message for p in info.value.problems] == [
+        f"json: cannot unmarshal number {2**40} into Go value of type int32"
+    ]
+
+
+def test_the_largest_int64_generation_loads() -> None:
+    (svc,) = loads(f"apiVersion: v1\nkind: Service\nmetadata: {{generation: {2**63 - 1}}}\n")
+    assert svc.metadata.generation == 2**63 - 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ['"a\\ud800"', '"\\udc00a"', '"\\udc00\\ud800"'])
+def test_lone_surrogates_in_json_become_replacement_characters(text: str) -> None:
+    (svc,) = loads('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": ' + text + "}}")
+    assert "\ufffd" in svc.metadata.name  # type: ignore[union-attr, operator]
+    assert not any("\ud800" <= c <= "\udfff" for c in svc.metadata.name)  # type: ignore[union-attr]
+
+
+def test_a_valid_surrogate_pair_is_one_character() -> None:
+    (svc,) = loads('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "\\ud800\\udc00"}}')
+    assert svc.metadata.name == "\U00010000"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["0x_", "0b_", "-0x__", "1e400", "1.0e+400"])
+def test_numbers_go_yaml_cannot_parse_are_strings(text: str) -> None:
+    (obj,) = loads(f"apiVersion: v1\nkind: ConfigMap\ndata: {{a: {text}}}\n", keep_other_kinds=True)
+    assert to_dict(obj)["data"] == {"a": text}
+
+
+def test_json_constants_go_refuses_are_read_as_yaml_strings() -> None:
+    (obj,) = loads('{"apiVersion": "v1", "kind": "ConfigMap", "x": [NaN, Infinity]}', keep_other_kinds=True)
+    assert to_dict(obj)["x"] == ["NaN", "Infinity"]
+
+
+def test_a_repeated_key_in_a_json_list_item_is_reported_where_it_is() -> None:
+    items = ", ".join(['{"apiVersion": "v1", "kind": "Service"}'] * 2 + ['{"kind": "Service", "kind": "Service"}'])
+    with pytest.raises(YAMLSyntaxError) as info:
+        loads('{"apiVersion": "v1", "kind": "List", "items": [' + items + "]}")
+    assert str(info.value) == "<string>:1:150: mapping key 'kind' already defined"
+
+
+def test_load_paths_reads_a_closed_stdin_as_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from endpointslice.io import load_paths
+
+    monkeypatch.setattr(sys, "stdin", None)
+    assert [str(p) for p in load_paths(["-"])[1]] == ["<stdin>: cannot read: standard input is closed"]
