@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from . import io
+from ._text import line, printable
 from .diff import diff, diff_views
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
@@ -53,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
     old = _slices(args.old, problems)
     new = _slices(args.new, problems)
     if problems:
-        for line in problems:
-            print(f"{PROG}: error: {line}", file=sys.stderr)
+        for text in problems:
+            print(f"{PROG}: error: {line(text)}", file=sys.stderr)
         return 2
     if any(isinstance(o, Endpoints) for o in (*old, *new)):
         result = diff_views(old, new)
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             [o for o in old if isinstance(o, EndpointSlice)], [o for o in new if isinstance(o, EndpointSlice)]
         )
     if args.output == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")  # ASCII: escapes every control.
     elif result:
-        sys.stdout.write(result.render() + "\n")
+        sys.stdout.write("\n".join(printable(row) for row in result.render().split("\n")) + "\n")
     return 1 if result else 0

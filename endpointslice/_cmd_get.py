@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from . import io
+from ._text import line, printable
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
 from .kinds import KubeList, KubeObject, OtherObject, kind_of
@@ -40,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
             return 2
     docs, problems = io.load_paths(args.paths, keep_other_kinds=True)
     for problem in problems:
-        print(f"endpointslice get: error: {problem}", file=sys.stderr)
+        print(f"endpointslice get: error: {line(str(problem))}", file=sys.stderr)
+    if not docs and not problems:
+        # An empty file, a stream of only `---` and comments, empty stdin: as kubectl says.
+        print("endpointslice get: error: no objects passed to get", file=sys.stderr)
+        return 2
     objects = io.flatten([d.object for d in docs])
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
@@ -55,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             listed = KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects))
             sys.stdout.write(io.dumps(listed, output=output))
     else:
-        printable = [o for o in objects if isinstance(o, (EndpointSlice, Endpoints, Service))]
+        shown = [o for o in objects if isinstance(o, (EndpointSlice, Endpoints, Service))]
         skipped = Counter(kind_of(o) for o in objects if not isinstance(o, (EndpointSlice, Endpoints, Service)))
         if skipped:
             what = ", ".join(f"{n} {kind}" for kind, n in skipped.items())
@@ -64,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
                 "-o yaml prints every object)",
                 file=sys.stderr,
             )
-        if printable:
-            sys.stdout.write(render_table(printable, wide=args.output == "wide", now=now))
+        if shown:
+            table = render_table(shown, wide=args.output == "wide", now=now)
+            # A name holding ESC or a line break must not reach the terminal raw.
+            sys.stdout.write("\n".join(printable(row) for row in table.split("\n")))
         elif not problems:
             print("No resources found.", file=sys.stderr)
     return 2 if problems else 0

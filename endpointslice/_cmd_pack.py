@@ -21,8 +21,10 @@ from typing import Any
 
 import yaml
 
-from . import io
+from . import _input, _validators, _yaml, io
 from ._cli import max_endpoints_per_slice
+from ._rules import ErrorType, FieldError
+from ._text import line
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
 from .errors import LoadError, StructureError
 from .kinds import KubeObject, kind_of
@@ -90,8 +92,8 @@ def register(sub: Any) -> None:
 
 
 def _fail(lines: Sequence[str]) -> int:
-    for line in lines:
-        print(f"{PROG}: error: {line}", file=sys.stderr)
+    for text in lines:
+        print(f"{PROG}: error: {line(text)}", file=sys.stderr)
     return 2
 
 
@@ -116,31 +118,70 @@ def _describe(objects: Sequence[KubeObject]) -> str:
 
 
 def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise _InputError([f"{path}: cannot read: {reason}"]) from None
+        if path == "-":
+            stdin = getattr(sys.stdin, "buffer", sys.stdin)
+            if stdin is None:
+                raise _InputError(["<stdin>: cannot read: standard input is closed"])
+            data = _input.read_stream(stdin, "<stdin>")
+        else:
+            data = _input.read_path(path)
+        return data.decode("utf-8") if isinstance(data, bytes) else data
+    except LoadError as exc:
+        raise _InputError([str(p) for p in exc.problems]) from None
+    except UnicodeDecodeError as exc:
+        raise _InputError([f"{_source(path)}: not UTF-8 text: {exc.reason} at byte {exc.start}"]) from None
 
 
 def _source(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def _shape(text: str) -> str:
-    """``objects``, ``entries`` or ``lines``: how ENDPOINTS is written."""
+def _shape(text: str, source: str) -> tuple[str, Any]:
+    """``objects``, ``entries`` or ``lines``: how ENDPOINTS is written; for entries, the list's node and data.
+
+    Text whose every line is an address (or a comment) is the lines form
+    even where it would parse as YAML; text that is neither is reported
+    where the YAML parser stopped, with the loader's own checks (a repeated
+    key is an error, timestamps stay strings, nesting is bounded).
+    """
+    if _all_addresses(text):
+        return "lines", None
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError:
-        return "lines"
-    if docs and all(isinstance(d, dict) for d in docs):
-        return "objects"
-    if len(docs) == 1 and isinstance(docs[0], list):
-        return "entries"
-    return "lines"
+        docs = [(node, data) for node, data in _yaml.iter_documents(text) if data is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        raise _InputError([f"{where}: invalid YAML: {what}"]) from None
+    except yaml.YAMLError as exc:
+        raise _InputError([f"{source}: invalid YAML: {' '.join(str(exc).split())}"]) from None
+    except _yaml.BuildError as exc:
+        mark = exc.node.start_mark
+        raise _InputError([f"{source}:{mark.line + 1}:{mark.column + 1}: {exc}"]) from None
+    except RecursionError:
+        raise _InputError([f"{source}: document is nested too deeply"]) from None
+    if docs and all(isinstance(d, dict) for _, d in docs):
+        return "objects", None
+    if len(docs) == 1 and isinstance(docs[0][1], list):
+        return "entries", docs[0]
+    return "lines", None
+
+
+def _all_addresses(text: str) -> bool:
+    lines = [raw.split("#", 1)[0].strip() for raw in text.splitlines()]
+    return all(canonical_address(x) is not None for x in lines if x)
+
+
+def _special(address: str) -> list[str]:
+    """Validation's messages for an address no endpoint may have (loopback, link-local, unspecified)."""
+    ip = _validators.parse_ip_sloppy(address)
+    if ip is None:
+        return []
+    return [
+        FieldError(type=ErrorType.INVALID, path="", value=address, detail=detail).body
+        for detail in _validators.ip_special_messages(ip, address)
+    ]
 
 
 def _entries_from_text(text: str, source: str) -> list[Endpoint]:
@@ -153,14 +194,14 @@ def _entries_from_text(text: str, source: str) -> list[Endpoint]:
         if canonical_address(line) is None:
             problems.append(f"{source}:{number}: not an IP address: {line!r}")
             continue
+        problems.extend(f"{source}:{number}: {message}" for message in _special(line))
         out.append(Endpoint(addresses=(line,), conditions=EndpointConditions(ready=True)))
     if problems:
         raise _InputError(problems)
     return out
 
 
-def _entries_from_list(text: str, source: str) -> list[Endpoint]:
-    data = yaml.safe_load(text)
+def _entries_from_list(node: Any, data: list[Any], source: str) -> list[Endpoint]:
     if data and all(isinstance(item, str) for item in data):
         # A YAML list of plain addresses reads like the one-per-line text form.
         return _entries_from_text("\n".join(data), source)
@@ -168,11 +209,18 @@ def _entries_from_list(text: str, source: str) -> list[Endpoint]:
     problems: list[str] = []
     for i, item in enumerate(data):
         try:
-            out.append(io.from_dict(item, Endpoint))
+            entry = io.from_dict(item, Endpoint)
         except StructureError as exc:
             for p in exc.problems:
+                line, column = _yaml.locate(node, (i, *p.segments), key=p.message == "unknown field")
                 where = f"[{i}]" + (("." + p.path) if p.path and not p.path.startswith("[") else p.path)
-                problems.append(f"{source}: {where}: {p.message}")
+                problems.append(f"{source}:{line}:{column}: {where}: {p.message}")
+            continue
+        for j, address in enumerate(entry.addresses):
+            for message in _special(address) if isinstance(address, str) else ():
+                line, column = _yaml.locate(node, (i, "addresses", j))
+                problems.append(f"{source}:{line}:{column}: [{i}].addresses[{j}]: {message}")
+        out.append(entry)
     if problems:
         raise _InputError(problems)
     return out
@@ -181,7 +229,7 @@ def _entries_from_list(text: str, source: str) -> list[Endpoint]:
 def _desired(service: Service, service_path: str, path: str, managed_by: str | None) -> tuple[DesiredState, str]:
     text = _read_text(path)
     source = _source(path)
-    shape = _shape(text)
+    shape, parsed = _shape(text, source)
     if shape == "objects":
         try:
             objects = io.flatten(io.loads(text, source=source))
@@ -197,7 +245,9 @@ def _desired(service: Service, service_path: str, path: str, managed_by: str | N
         except PackingError as exc:
             raise _InputError([f"{service_path}: {p}" for p in exc.problems]) from None
         return desired, managed_by or CONTROLLER_NAME
-    entries = _entries_from_list(text, source) if shape == "entries" else _entries_from_text(text, source)
+    entries = (
+        _entries_from_list(parsed[0], parsed[1], source) if shape == "entries" else _entries_from_text(text, source)
+    )
     if managed_by == CONTROLLER_NAME:
         raise _InputError(
             [f"--managed-by: {CONTROLLER_NAME} belongs to the EndpointSlice controller; give your own value"]

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from . import io
+from ._text import clip, no_surrogates, printable, shorten
 from .checks import Finding, Severity, api_findings, run_checks
 from .errors import Problem
 from .kinds import KubeObject, OtherObject, kind_of
@@ -120,7 +121,12 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``validate``; see the module docstring for the exit status."""
-    docs, problems = io.load_paths(args.paths or ["-"], keep_other_kinds=True)
+    paths = args.paths or ["-"]
+    docs, problems = io.load_paths(paths, keep_other_kinds=True)
+    if not docs and not problems:
+        # An empty file, a stream of only `---` and comments, empty stdin: kubectl refuses these too.
+        source = ("<stdin>" if paths[0] == "-" else paths[0]) if len(paths) == 1 else "<input>"
+        problems = [Problem(source=source, message="no objects passed to validate")]
     found = [_from_problem(p) for p in problems]
     subjects: list[tuple[str, str]] = [(p.source or "<input>", p.source or "<input>") for p in problems]
     found.extend(_findings(docs, args, subjects))
@@ -158,10 +164,10 @@ def _findings(
                 severity=f.severity,
                 rule=f.rule,
                 kind=f.kind,
-                namespace=f.namespace or "default",
-                name=f.name,
-                path=f.path,
-                message=f.message,
+                namespace=clip(f.namespace or "default"),
+                name=clip(f.name),
+                path=clip(f.path, 1024),
+                message=shorten(f.message),
             )
 
 
@@ -169,7 +175,7 @@ def _subject(obj: KubeObject) -> str:
     meta = getattr(obj, "metadata", None)
     name = (getattr(meta, "name", None) or getattr(meta, "generate_name", None) or "") if meta else ""
     namespace = (getattr(meta, "namespace", None) or "default") if meta else "default"
-    return f"{kind_of(obj)}/{namespace}/{name}"
+    return f"{kind_of(obj)}/{clip(namespace)}/{clip(name)}"
 
 
 def _expand(obj: KubeObject, prefix: tuple[str | int, ...]) -> Iterator[tuple[KubeObject, tuple[str | int, ...]]]:
@@ -202,8 +208,8 @@ def _from_problem(p: Problem) -> Located:
         kind="",
         namespace="",
         name="",
-        path=p.path,
-        message=p.message,
+        path=clip(p.path, 1024),
+        message=shorten(p.message),
     )
 
 
@@ -214,7 +220,12 @@ def _render(found: Sequence[Located], subjects: Sequence[tuple[str, str]], outpu
         return "".join(_github_line(f) + "\n" for f in found)
     if output == "junit":
         return _render_junit(found, subjects, strict)
-    return "".join(f"{f.where}: {f.severity.value} [{f.rule}] {f.text()}\n" for f in found)
+    return "".join(_line(f) + "\n" for f in found)
+
+
+def _line(f: Located) -> str:
+    """One finding as one line of text: a newline or ESC in a name is printed escaped, never raw."""
+    return printable(f"{f.where}: {f.severity.value} [{f.rule}] {f.text()}")
 
 
 def _render_json(found: Sequence[Located]) -> str:
@@ -238,7 +249,8 @@ def _render_json(found: Sequence[Located]) -> str:
         "warnings": sum(f.severity is Severity.WARNING for f in found),
         "findings": items,
     }
-    return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    # JSON escapes control characters itself; a lone surrogate cannot be written as UTF-8 at all.
+    return no_surrogates(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _gh_data(text: str) -> str:
@@ -250,13 +262,13 @@ def _gh_property(text: str) -> str:
 
 
 def _github_line(f: Located) -> str:
-    props = [f"file={_gh_property(f.file)}"]
+    props = [f"file={_gh_property(printable(f.file))}"]
     if f.line is not None:
         props.append(f"line={f.line}")
     if f.column is not None:
         props.append(f"col={f.column}")
     props.append(f"title={_gh_property(f.rule)}")
-    return f"::{f.severity.value} {','.join(props)}::{_gh_data(f.text())}"
+    return f"::{f.severity.value} {','.join(props)}::{_gh_data(printable(f.text()))}"
 
 
 def _render_junit(found: Sequence[Located], subjects: Sequence[tuple[str, str]], strict: bool) -> str:
@@ -272,15 +284,16 @@ def _render_junit(found: Sequence[Located], subjects: Sequence[tuple[str, str]],
         failures=str(failures),
         errors="0",
     )
+    # Every text goes through printable(): XML 1.0 cannot hold NUL or ESC even escaped.
     for (file, subject), fs in cases.items():
-        case = ET.SubElement(suite, "testcase", classname=file, name=subject)
+        case = ET.SubElement(suite, "testcase", classname=printable(file), name=printable(subject))
         failing = [f for f in fs if f.severity is Severity.ERROR or strict]
         if failing:
-            failure = ET.SubElement(case, "failure", message=failing[0].text(), type=failing[0].rule)
-            failure.text = "\n".join(f"{f.where}: {f.severity.value} [{f.rule}] {f.text()}" for f in failing)
+            failure = ET.SubElement(case, "failure", message=printable(failing[0].text()), type=failing[0].rule)
+            failure.text = "\n".join(_line(f) for f in failing)
         rest = [f for f in fs if f not in failing]
         if rest:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{f.where}: {f.severity.value} [{f.rule}] {f.text()}" for f in rest)
+            out.text = "\n".join(_line(f) for f in rest)
     ET.indent(suite)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"

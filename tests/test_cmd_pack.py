@@ -99,7 +99,7 @@ def test_json_output_of_slices(capsys: pytest.CaptureFixture[str]) -> None:
     ("content", "message"),
     [
         ("10.0.0.1\nnot-an-ip\n", "endpoints.txt:2: not an IP address: 'not-an-ip'"),
-        ("- addresses: [10.0.0.1]\n  zone: 5\n", "endpoints.txt: [0].zone: expected string, got 5"),
+        ("- addresses: [10.0.0.1]\n  zone: 5\n", "endpoints.txt:2:9: [0].zone: expected string, got 5"),
         (
             "- addresses: [10.0.0.1, '2001:db8::1']\n",
             "endpoints[0].addresses: Invalid value: addresses mix IPv4 and IPv6",
