@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kube.engine_scenarios import normal, strict_key, tie_key
+from kube.engine_scenarios import normal, strict_key, tie_key, written_triggers
 
 from endpointslice.discovery import EndpointSlice
 from endpointslice.io import from_dict
@@ -114,11 +114,20 @@ def test_any_endpoint_field_is_a_difference() -> None:
         assert tie_key(_normal(base)) != tie_key(_normal(other)), change
 
 
-def test_a_missing_trigger_time_is_a_difference() -> None:
+def test_trigger_times_compare_on_the_written_slices() -> None:
+    # Which slice of a group is written is a tie, so the trigger time (the sync's on written
+    # slices, the old one on the others) is left out of `tie_key` and compared apart: every
+    # slice written since the step began must carry the sync's trigger time.
     base = _slice("svc-aaaa1", [_endpoint("p0")])
+    base["metadata"]["resourceVersion"] = "5"
     stamped = copy.deepcopy(base)
     stamped["metadata"]["annotations"] = {"endpoints.kubernetes.io/last-change-trigger-time": "2030-01-01T00:00:01Z"}
-    assert tie_key(_normal([base])) != tie_key(_normal([stamped]))
+    stamped["metadata"]["resourceVersion"] = "6"
+    assert strict_key(_normal([base])) != strict_key(_normal([stamped]))
+    assert tie_key(_normal([base])) == tie_key(_normal([stamped]))
+    assert written_triggers([stamped], {"svc-aaaa1": "5"}) == ["2030-01-01T00:00:01Z"]
+    assert written_triggers([stamped], {"svc-aaaa1": "6"}) == []
+    assert written_triggers([base], {}) == [""]
 
 
 def test_under_auto_which_endpoints_carry_a_moved_hint_is_a_tie() -> None:

@@ -55,6 +55,7 @@ from kube.world import ZONE_LABEL, World
 Scenario = dict[str, Any]
 
 TOUCH = "engine-diff.test/touch"
+TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
 TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 GENERATED = "bcdfghjklmnpqrstvwxz2456789"
 # Container ports of each Pod version: named ports that come and go, so that a named target port
@@ -269,7 +270,10 @@ def tie_key(slices: Sequence[JSON], *, auto: bool = False) -> JSON:
             kept = {k: v for k, v in e.items() if k != "hints"} if auto else e
             entry["endpoints"].append(json.dumps(kept, sort_keys=True))
         skeleton = {k: v for k, v in s.items() if k != "endpoints"}
-        skeleton["metadata"] = {k: v for k, v in s["metadata"].items() if k != "name"}
+        skeleton["metadata"] = meta = {k: v for k, v in s["metadata"].items() if k != "name"}
+        # The trigger time is the sync's on every written slice and the old one on the others,
+        # and which slices are written is part of the tie: `written_triggers` checks it apart.
+        meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items() if k != TRIGGER}
         skeletons.append(json.dumps(skeleton, sort_keys=True))
         # Which slice keeps which name is random: recycling gives the last create (in Go's map
         # order of port groups) the name of the first delete (in the same order). How many
@@ -282,6 +286,12 @@ def tie_key(slices: Sequence[JSON], *, auto: bool = False) -> JSON:
     for listed in names.values():
         listed.sort()
     return {"groups": groups, "skeletons": sorted(skeletons), "names": names, "hints": sorted(moved)}
+
+
+def written_triggers(slices: Sequence[JSON], versions: Mapping[str, str]) -> list[str]:
+    """The trigger times of the slices written since *versions* (name -> resourceVersion), sorted."""
+    changed = [s for s in slices if versions.get(s["metadata"]["name"]) != s["metadata"].get("resourceVersion")]
+    return sorted((s["metadata"].get("annotations") or {}).get(TRIGGER, "") for s in changed)
 
 
 # ---------------------------------------------------------------------------
@@ -329,6 +339,11 @@ class ResumingRecorder:
         with self._lock:
             events, self.events = self.events, []
         return events
+
+    def peek(self) -> list[tuple[str, JSON]]:
+        """The events since the last `take`, left in place."""
+        with self._lock:
+            return list(self.events)
 
     def quiet_for(self) -> float:
         with self._lock:
@@ -607,16 +622,24 @@ class Player:
         want_strict, want_tie = strict_key(want), tie_key(want, auto=auto)
         seen: dict[str, Any] = {}
 
+        written = [*plan.creates, *(u.slice for u in plan.updates)]
+        want_triggers = sorted(s.metadata.annotation(TRIGGER) or "" for s in written)
+        versions = {s["metadata"]["name"]: s["metadata"]["resourceVersion"] for s in self.slices_before}
+
         def cluster_equal() -> bool:
-            got = [normal(from_dict(s, EndpointSlice), names_before) for s in self.world.slices()]
+            raw = self.world.slices()
+            got = [normal(from_dict(s, EndpointSlice), names_before) for s in raw]
             seen["got"] = got
-            return strict_key(got) == want_strict or tie_key(got, auto=auto) == want_tie
+            if strict_key(got) == want_strict:
+                return True
+            return tie_key(got, auto=auto) == want_tie and written_triggers(raw, versions) == want_triggers
 
         settled = self.world.settle(cluster_equal, recorder=self.recorder, quiet=0.3, timeout=20)  # type: ignore[arg-type]
         if settled:
             # The condition held; check it again after the quiet period, since a late write
             # would have changed the slices.
             settled = cluster_equal()
+        self._await_events(versions)
         events = self.recorder.take()
         writes = Counter(kind for kind, _ in events)
         want_writes = Counter({"ADDED": len(plan.creates), "MODIFIED": len(plan.updates), "DELETED": len(plan.deletes)})
@@ -639,6 +662,25 @@ class Player:
         if not strict:
             self.log.append("  (equal under the tie equivalence only)")
         self.slices_before = self.world.slices()
+
+    def _await_events(self, versions: Mapping[str, str], timeout: float = 10.0) -> None:
+        # A watch event can come after a list already shows its write (on a busy machine, by
+        # seconds): wait until the watch has seen every write the list shows, so that each write
+        # is counted in the step that made it.
+        current = {s["metadata"]["name"]: s["metadata"]["resourceVersion"] for s in self.world.slices()}
+        wanted = {("MODIFIED" if n in versions else "ADDED", n, v) for n, v in current.items() if versions.get(n) != v}
+        wanted |= {("DELETED", n, "") for n in versions if n not in current}
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen = {
+                (kind, o["metadata"]["name"], "" if kind == "DELETED" else o["metadata"]["resourceVersion"])
+                for kind, o in self.recorder.peek()
+            }
+            # An ADDED slice may have been MODIFIED since: any event of its final version will do.
+            seen |= {("ADDED", name, version) for _, name, version in seen}
+            if wanted <= seen:
+                return
+            time.sleep(0.05)
 
     def play(self) -> None:
         try:
