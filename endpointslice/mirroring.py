@@ -305,7 +305,7 @@ def desired_mirror(
     groups = {}
     invalid = 0
     skipped = 0
-    for subset in repack_subsets(default_protocols(endpoints.subsets)):
+    for subset in repack_subsets(default_protocols(endpoints.subsets), decoded=True):
         ports = slice_ports(subset.ports)
         key = port_group_key(ports)
         for address_type in (AddressType.IPV4, AddressType.IPV6):

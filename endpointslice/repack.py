@@ -48,7 +48,8 @@ OVER_CAPACITY_TRUNCATED = "truncated"
 _NO_PORT = EndpointsPort(name="", port=-1)
 
 _AddressKey = tuple[str, str]
-_PortKey = tuple[str, int, str, str]
+# name, number, protocol, appProtocol, and which occurrence (-1: any) for ports that never merge.
+_PortKey = tuple[str, int, str, str, int]
 
 
 def _address_key(address: EndpointAddress) -> _AddressKey:
@@ -64,8 +65,8 @@ def _protocol_text(protocol: Protocol | str | None) -> str:
     return protocol.value if isinstance(protocol, Protocol) else protocol
 
 
-def _port_key(port: EndpointsPort) -> _PortKey:
-    return (port.name or "", port.port, _protocol_text(port.protocol), port.app_protocol or "")
+def _port_key(port: EndpointsPort, occurrence: int = -1) -> _PortKey:
+    return (port.name or "", port.port, _protocol_text(port.protocol), port.app_protocol or "", occurrence)
 
 
 def address_sort_key(address: EndpointAddress, /) -> tuple[str, bool, str]:
@@ -76,7 +77,7 @@ def address_sort_key(address: EndpointAddress, /) -> tuple[str, bool, str]:
 
 def port_sort_key(port: EndpointsPort, /) -> tuple[str, int, str, str]:
     """The port order used here: name, number, protocol, appProtocol."""
-    return _port_key(port)
+    return (port.name or "", port.port, _protocol_text(port.protocol), port.app_protocol or "")
 
 
 def _subset_sort_key(subset: EndpointSubset) -> tuple[object, ...]:
@@ -109,7 +110,7 @@ def default_protocols(subsets: tuple[EndpointSubset, ...] | None) -> tuple[Endpo
     )
 
 
-def repack_subsets(subsets: Iterable[EndpointSubset] | None, /) -> tuple[EndpointSubset, ...]:
+def repack_subsets(subsets: Iterable[EndpointSubset] | None, /, *, decoded: bool = False) -> tuple[EndpointSubset, ...]:
     """Rewrite *subsets* into the canonical layout.
 
     * Each address is identified by its IP and target UID; the first full
@@ -122,8 +123,16 @@ def repack_subsets(subsets: Iterable[EndpointSubset] | None, /) -> tuple[Endpoin
     * Addresses are sorted by IP string, then target UID; ports by name,
       number, protocol, appProtocol; subsets by their ports, then addresses.
 
+    With *decoded* (subsets read from the API, as the mirroring controller
+    repacks them), a port with ``appProtocol`` never merges with a port of
+    another subset: upstream files ports in a map keyed by the Go struct, whose
+    ``appProtocol`` is a pointer, and every decoded port has a pointer of its
+    own. Ports the Endpoints controller builds share their Service port's
+    pointer, so for them (the default) equal ports merge.
+
     Args:
         subsets: The subsets of an Endpoints object, in any layout.
+        decoded: Whether *subsets* were decoded from the API (see above).
 
     Returns:
         The canonical subsets (empty when nothing has an address).
@@ -151,10 +160,10 @@ def repack_subsets(subsets: Iterable[EndpointSubset] | None, /) -> tuple[Endpoin
         if per_port.get(key, True):
             per_port[key] = ready
 
-    for subset in subsets or ():
+    for index, subset in enumerate(subsets or ()):
         subset_ports = subset.ports or (_NO_PORT,)
         for port in subset_ports:
-            port_key = _port_key(port)
+            port_key = _port_key(port, index if decoded and port.app_protocol is not None else -1)
             ports.setdefault(port_key, port)
             for address in subset.addresses or ():
                 note(port_key, address, True)
@@ -166,12 +175,11 @@ def repack_subsets(subsets: Iterable[EndpointSubset] | None, /) -> tuple[Endpoin
     for port_key, per_port in readiness.items():
         groups.setdefault(frozenset(per_port.items()), []).append(ports[port_key])
 
-    no_port_key = _port_key(_NO_PORT)
     out: list[EndpointSubset] = []
     for members, group_ports in groups.items():
         ready = sorted((first_seen[k] for k, r in members if r), key=address_sort_key)
         not_ready = sorted((first_seen[k] for k, r in members if not r), key=address_sort_key)
-        real_ports = sorted((p for p in group_ports if _port_key(p) != no_port_key), key=port_sort_key)
+        real_ports = sorted((p for p in group_ports if p is not _NO_PORT), key=port_sort_key)
         out.append(
             EndpointSubset(
                 addresses=tuple(ready) or None,

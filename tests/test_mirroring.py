@@ -25,6 +25,7 @@ from endpointslice import (
     ObjectReference,
     OwnerReference,
     PackingError,
+    Protocol,
     Service,
     ServiceSpec,
 )
@@ -842,3 +843,15 @@ def test_mirroring_the_fixture_endpoints_gives_the_fixture_slice() -> None:
     server_set = {"name": None, "uid": None, "resource_version": None, "creation_timestamp": None, "generation": None}
     assert created == attrs.evolve(expected, metadata=attrs.evolve(expected.metadata, **server_set))
     assert not mirror(endpoints, service, [expected]).plan
+
+
+def test_ports_with_app_protocol_from_different_subsets_do_not_merge() -> None:
+    # Found by tests/kube/test_legacy_diff.py: upstream's repack keys ports by their Go struct,
+    # whose appProtocol is a pointer, so in a decoded Endpoints object the same grpc port in two
+    # subsets is two ports, and the first subset's grpc addresses get a slice of their own.
+    grpc = EndpointsPort(name="grpc", port=9000, protocol=Protocol.TCP, app_protocol="kubernetes.io/h2c")
+    http = EndpointsPort(name="http", port=80, protocol=Protocol.TCP)
+    subsets = (sub((grpc,), [a("10.0.0.1", "h1")]), sub((grpc, http), [a("10.0.0.2", "h2")]))
+    desired = desired_mirror(attrs.evolve(endpoints_of(NO_SUBSETS), subsets=subsets))
+    got = {tuple(p.name for p in g.ports): [e.addresses[0] for e in g.endpoints] for g in desired.groups if g.endpoints}
+    assert got == {("grpc",): ["10.0.0.1"], ("grpc", "http"): ["10.0.0.2"]}

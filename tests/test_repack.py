@@ -389,3 +389,29 @@ def test_truncation_never_exceeds_the_cap_and_keeps_all_ready_when_they_fit(coun
         assert [s.addresses for s in result.subsets] == [s.addresses for s in given_subsets]
     if sum(ready) + sum(not_ready) >= MAX_ENDPOINTS_ADDRESSES:
         assert kept == MAX_ENDPOINTS_ADDRESSES
+
+
+def test_truncation_caps_the_last_subsets_in_list_order() -> None:
+    # Each subset's share is rounded up, so the last subsets in order get what is left. Upstream
+    # orders subsets by a hash and we by their fields (docs/differences.md): the same subsets cut
+    # in another order keep other addresses, and the control-plane suite compares ours cut in
+    # upstream's order (tests/kube/test_legacy_diff.py).
+    first, second = counted_subsets([0, 0], [3, 3])
+    forward = truncate_subsets([first, second], limit=5).subsets
+    backward = truncate_subsets([second, first], limit=5).subsets
+    assert [len(s.not_ready_addresses or ()) for s in forward] == [3, 2]
+    assert [len(s.not_ready_addresses or ()) for s in backward] == [3, 2]
+    assert forward[0].not_ready_addresses == first.not_ready_addresses
+    assert backward[1].not_ready_addresses == (first.not_ready_addresses or ())[:2]
+
+
+def test_decoded_ports_with_app_protocol_merge_only_within_their_subset() -> None:
+    # Upstream keys ports by their Go struct, whose appProtocol is a pointer: decoded subsets
+    # (what the mirroring controller repacks) never share one; the Endpoints controller's ports do.
+    grpc = EndpointsPort(name="grpc", port=9000, app_protocol="kubernetes.io/h2c")
+    given_subsets = [subset([addr("10.0.0.1")], None, [grpc]), subset([addr("10.0.0.2")], None, [grpc])]
+    merged = repack_subsets(given_subsets)
+    assert [[a.ip for a in s.addresses or ()] for s in merged] == [["10.0.0.1", "10.0.0.2"]]
+    apart = repack_subsets(given_subsets, decoded=True)
+    assert [[a.ip for a in s.addresses or ()] for s in apart] == [["10.0.0.1"], ["10.0.0.2"]]
+    assert [s.ports for s in apart] == [(grpc,), (grpc,)]
