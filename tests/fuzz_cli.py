@@ -119,6 +119,8 @@ hostile_values = st.sampled_from(
         2**64,
         -(2**63) - 1,
         1.5,
+        float("nan"),
+        float("inf"),
         "",
         "\x00",
         "a\nb",
@@ -139,8 +141,14 @@ hostile_values = st.sampled_from(
 def _byte_mutation(draw: st.DrawFn, data: bytes) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(data)))
-        op = draw(st.sampled_from(["token", "flip", "cut", "repeat", "insert"]))
-        if op == "token":
+        op = draw(st.sampled_from(["value", "value", "token", "flip", "cut", "repeat", "insert"]))
+        colon = data.find(b": ", at)
+        if op == "value" and colon >= 0:
+            # A mapping value replaced by a hostile token: where most of issue 10's crashes lived.
+            end = data.find(b"\n", colon)
+            end = len(data) if end < 0 else end
+            data = data[: colon + 2] + draw(st.sampled_from(TOKENS)).strip() + data[end:]
+        elif op == "token":
             data = data[:at] + draw(st.sampled_from(TOKENS)) + data[at:]
         elif op == "flip" and data:
             at = min(at, len(data) - 1)
