@@ -107,6 +107,25 @@ def _patch_allocated(spec: ServiceSpec, old: ServiceSpec) -> ServiceSpec:
     return attrs.evolve(spec, **changes) if changes else spec
 
 
+def _shared_node_ports(spec: ServiceSpec) -> ServiceSpec:
+    """``initNodePorts``: a port that sends no node port gets the one a port of its number asked for.
+
+    Ports of one number share a node port; when none of them asks for one the allocator picks
+    it at random, which is not modelled (docs/differences.md).
+    """
+    ports = tuple(spec.ports or ())
+    chosen: dict[int, int] = {}
+    for p in ports:
+        if p.node_port and p.port not in chosen:
+            chosen[p.port] = p.node_port
+    if not chosen:
+        return spec
+    shared = tuple(
+        attrs.evolve(p, node_port=chosen[p.port]) if not p.node_port and p.port in chosen else p for p in ports
+    )
+    return attrs.evolve(spec, ports=shared)
+
+
 def _normalize(spec: ServiceSpec, old: ServiceSpec | None) -> ServiceSpec:
     """``normalizeClusterIPs``: the plural follows the singular a client sent alone."""
     ips = _ips(spec)
@@ -157,6 +176,8 @@ def prepare(
     spec = svc.spec
     if old is not None:
         spec = _patch_allocated(spec, old.spec)
+    if old is None and _needs_node_port(spec):
+        spec = _shared_node_ports(spec)
     spec = _normalize(spec, None if old is None else old.spec)
     svc = attrs.evolve(svc, spec=spec)
     if _type(spec) == _EXTERNAL_NAME or _matching_prefer_dual(spec, None if old is None else old.spec):

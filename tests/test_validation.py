@@ -1701,6 +1701,20 @@ APISERVER_CASES: list[tuple[str, dict[str, Any], str | None]] = [
 ]
 
 
+APISERVER_CASES.append(
+    (
+        "a port without a node port shares the one its port number asked for",
+        _service_doc(
+            {"type": "NodePort", "ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80, "nodePort": 30080}]}
+        ),
+        (
+            'Service "a" is invalid: [spec.ports[1].nodePort: Duplicate value: 30080, spec.ports[1]: Duplicate value: '
+            '{"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}]'
+        ),
+    )
+)
+
+
 @pytest.mark.parametrize(("doc", "expected"), [c[1:] for c in APISERVER_CASES], ids=[c[0] for c in APISERVER_CASES])
 def test_the_apiservers_answer(doc: dict[str, Any], expected: str | None) -> None:
     assert _message(doc) == expected
