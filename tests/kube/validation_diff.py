@@ -973,11 +973,24 @@ def run_case(kube: Kube, seed: int) -> Outcome:
         url = path(case.kind, CREATE_NS)
         outcome.apiserver = _api_verdict(*send(kube, "POST", url, case.obj))
         outcome.ours = our_verdict(case.obj, None)
-    if outcome.apiserver is not None and "is already allocated" in (outcome.apiserver.message or ""):
+    message = "" if outcome.apiserver is None else outcome.apiserver.message or ""
+    if "is already allocated" in message:
         # A node port or cluster IP that an update case's live old object holds at this moment:
         # cluster state, which validation does not see (docs/differences.md).
-        outcome.note = f"allocation conflict: {outcome.apiserver.message}"
+        outcome.note = f"allocation conflict: {message}"
+    elif case.kind == "Service" and _allocated_address(message, case):
+        # An IP the allocator just picked (say, the second family of an upgrade to dual-stack)
+        # shows in the answer; it depends on the cluster's Service CIDRs (docs/differences.md).
+        outcome.note = f"allocated address in the answer: {message}"
     return outcome
+
+
+_SERVICE_CIDR_ADDRESS = re.compile(r"10\.96\.\d+\.\d+|fd00:10:96:[0-9a-f:]*")
+
+
+def _allocated_address(message: str, case: Case) -> bool:
+    sent = json.dumps([case.obj, case.old])
+    return any(ip not in sent for ip in _SERVICE_CIDR_ADDRESS.findall(message))
 
 
 @dataclass
