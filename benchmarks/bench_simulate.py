@@ -32,15 +32,21 @@ from endpointslice.packing import pack
 from endpointslice.simulate import Scenario, Workload, _service, estimate, simulate
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> float:
-    """The best wall time of *repeat* calls of *fn*, with the garbage collector on."""
-    times = []
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """The best wall time and the best CPU time of *repeat* calls of *fn*, with the garbage collector on.
+
+    CPU time is printed too because the machines are shared: a long run is preempted
+    more often than a short one, so on a busy machine the wall-time ratio overstates.
+    """
+    walls, cpus = [], []
     for _ in range(repeat):
         gc.collect()
+        cpu = time.process_time()
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus)
 
 
 def main() -> None:
@@ -65,18 +71,18 @@ def main() -> None:
         result[:] = [simulate(workload, max_endpoints_per_slice=(100,))]
 
     repeat = args.repeat if args.pods <= 5000 else 1
-    ours = timed(run, repeat)
+    ours, ours_cpu = timed(run, repeat)
     sim = result[0]
     print(f"rolling update of {args.pods:,} Pods on {args.nodes:,} Nodes: {sim.events:,} events")
     for r in sim.runs:
         print(f"  {r.label:<12} {r.writes:>9,} writes {r.wire_bytes / 1e9:>12.1f} GB over the wire (JSON)")
-    print(f"simulate  {ours:9.3f} s")
+    print(f"simulate  {ours:9.3f} s wall  {ours_cpu:9.3f} s CPU")
     if args.pods <= 5000:
-        base = timed(floor, repeat)
-        print(f"floor     {base:9.3f} s  (analytic model + one pack of {args.pods:,} endpoints)")
-        print(f"ratio     {ours / base:9.1f}x  (target: at most 30x)")
+        base, base_cpu = timed(floor, repeat)
+        print(f"floor     {base:9.3f} s wall  {base_cpu:9.3f} s CPU  (model + pack of {args.pods:,} endpoints)")
+        print(f"ratio     {ours / base:9.1f}x wall {ours_cpu / base_cpu:9.1f}x CPU  (target: at most 30x)")
     else:
-        print(f"target: under 600 s; {'met' if ours < 600 else 'NOT met'}")
+        print(f"target: under 600 s; {'met' if ours < 600 else 'NOT met'} in wall time")
 
 
 if __name__ == "__main__":
