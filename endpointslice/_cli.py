@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
         try:
-            with io.input_limit(args.max_input_size):
+            with io.input_limit(getattr(args, "max_input_size", io.MAX_INPUT_SIZE)):
                 status: int = args.func(args)
             sys.stdout.flush()
         except EndpointSliceError as exc:

@@ -30,10 +30,10 @@ _LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar("max_input_size", d
 _CHUNK = 1 << 20
 # Python's json module keeps an unpaired "\ud800" escape (and bytes decoded with
 # surrogatepass keep raw surrogates); Go's decoder turns each into U+FFFD.
-_SURROGATE_HINT = re.compile(
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")  # Cheap: most texts have none at all.
+_LONE_ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"  # A high half with no low half after it,
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F]"  # a low half with no high half before it,
-    "|[\ud800-\udfff]"  # or a raw one, from bytes decoded with surrogatepass.
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F]"  # or a low half with no high half before it.
 )
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -196,12 +196,15 @@ def json_loads(text: str | bytes) -> Any:
     if isinstance(text, bytes):
         text = text.decode(json.detect_encoding(text), "surrogatepass")
     data = DECODER.decode(text)
-    return fix_surrogates(data) if _SURROGATE_HINT.search(text) else data
+    return fix_surrogates(data) if may_hold_surrogates(text) else data
 
 
 def may_hold_surrogates(text: str) -> bool:
     """Whether decoded JSON *text* may hold lone surrogates (then only `json_loads` reads it)."""
-    return _SURROGATE_HINT.search(text) is not None
+    # Raw surrogates come only from bytes decoded with surrogatepass; each is unpaired.
+    if _SURROGATE_ESCAPE.search(text) is not None and _LONE_ESCAPE.search(text) is not None:
+        return True
+    return _SURROGATE.search(text) is not None
 
 
 def fix_surrogates(data: Any) -> Any:
