@@ -2,7 +2,7 @@
 
 One file holds ``--pairs`` selectorless Services, each followed by a
 comment and its hand-written Endpoints object of ``--addresses`` addresses
-(500 x 20 by default, about 1.3 MB). Three figures, measured in the same run:
+(500 x 20 by default, about 0.3 MB). Three figures, measured in the same run:
 
 * ``load``: `endpointslice.io.load` of the file (a floor: reading it at all);
 * ``migrate``: the command printing the migrated stream to ``/dev/null``

@@ -423,10 +423,12 @@ def test_a_port_of_two_to_the_64_is_refused_not_written_as_a_float(
     path = tmp_path / "ep.yaml"
     text = ENDPOINTS.replace("port: 5432", "port: 18446744073709551616")
     path.write_text(text, encoding="utf-8")
-    status = migrate_in_place(str(path))
-    assert status in (1, 2)
+    assert migrate_in_place(str(path)) == 2
     assert path.read_text(encoding="utf-8") == text
-    assert "no file was rewritten" in capsys.readouterr().err
+    # Refused on reading, as the apiserver's decoder refuses it; nothing is rendered as a float.
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "cannot unmarshal number 18446744073709551616" in line
+    assert "e+19" not in line
     assert leftovers(tmp_path) == []
 
 
@@ -458,14 +460,31 @@ items:
 """
 
 
-def test_a_value_the_output_cannot_hold_is_one_line_not_a_traceback(
+def test_a_value_the_output_cannot_hold_is_refused_on_reading(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "list.yaml"
     path.write_text(INFINITE, encoding="utf-8")
-    assert migrate_in_place(str(path)) == 1
+    assert migrate_in_place(str(path)) == 2
     assert path.read_text(encoding="utf-8") == INFINITE
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"endpointslice migrate: error: {path}:11:")
+
+
+def test_a_value_the_output_cannot_render_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(STREAM, encoding="utf-8")
     message = "unsupported float value inf: JSON has no representation for it"
+
+    def unrenderable(objects: Any, output: Any) -> str:
+        # What the emitter raises for a value it cannot write, should the loader ever let one through.
+        raise ValueError(message)
+
+    monkeypatch.setattr(cmd, "_render", unrenderable)
+    assert migrate_in_place(str(path)) == 1
+    assert path.read_text(encoding="utf-8") == STREAM
     assert capsys.readouterr().err.splitlines() == [
         f"endpointslice migrate: error: {path}: cannot write the result: {message}; not rewritten",
         "endpointslice migrate: note: no file was rewritten",
