@@ -37,6 +37,7 @@ from ._inplace import (
     stage,
     unchanged,
 )
+from ._text import line, printable
 from ._yaml import looks_like_json
 from .discovery import EndpointSlice
 from .endpoints import Endpoints, EndpointsList
@@ -100,8 +101,9 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _say(level: str, text: str) -> None:
-    print(f"{PROG}: {level}: {text}", file=sys.stderr)
+def _say(level: str, text: str, *, whole: bool = False) -> None:
+    """Print one line on standard error; names and values from the input are escaped (and cut unless *whole*)."""
+    print(f"{PROG}: {level}: {printable(text) if whole else line(text)}", file=sys.stderr)
 
 
 def _located(problem: Problem, doc: Document, owner: object | None = None) -> Problem:
@@ -341,7 +343,8 @@ def _stage_and_commit(
             for problem in exc.problems:
                 _say("error", str(problem))
             left = [s.source.name for s in staged[i:]]
-            _say("error", f"rewritten: {', '.join(rewritten) or 'none'}; not rewritten: {', '.join(left)}")
+            listed = f"rewritten: {', '.join(rewritten) or 'none'}; not rewritten: {', '.join(left)}"
+            _say("error", listed, whole=True)  # Every name, however many: the user must know which.
             return 2
         rewritten.append(done.source.name)
     return 0

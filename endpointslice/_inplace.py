@@ -44,7 +44,8 @@ import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from . import _yaml, io
-from .errors import EndpointSliceError, Problem
+from ._input import read_stream
+from .errors import EndpointSliceError, LoadError, Problem
 
 #: Byte order marks YAML allows, longest first, with the codec of the text after them.
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -125,10 +126,15 @@ def read_sources(paths: Iterable[str]) -> tuple[list[Source], list[Problem]]:
                 if (status.st_dev, status.st_ino) in seen:
                     continue  # The same file under another name: read and rewritten once.
                 seen.add((status.st_dev, status.st_ino))
-                raw = fh.read()
+                # Bounded by --max-input-size, and binary data refused, as every reader of input is.
+                data = read_stream(fh, path)
         except OSError as exc:
             problems.append(Problem(source=path, message=f"cannot read: {exc.strerror or exc}"))
             continue
+        except LoadError as exc:
+            problems.extend(exc.problems)
+            continue
+        raw = data if isinstance(data, bytes) else data.encode()
         bom, encoding = next(((b, e) for b, e in _BOMS if raw.startswith(b)), (b"", "utf-8"))
         try:
             text = raw[len(bom) :].decode(encoding)

@@ -655,3 +655,26 @@ def test_an_interrupt_while_staging_leaves_no_temporary_file(tmp_path: Path, mon
     assert migrate_in_place(*map(str, paths)) == 130
     assert [p.read_text(encoding="utf-8") for p in paths] == [STREAM, STREAM]
     assert leftovers(tmp_path) == []
+
+
+def test_a_file_over_the_input_size_limit_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "db.yaml"
+    path.write_text(STREAM, encoding="utf-8")
+    assert main(["migrate", "--in-place", "--max-input-size", "100", str(path)]) == 2
+    assert path.read_text(encoding="utf-8") == STREAM
+    (message,) = capsys.readouterr().err.splitlines()
+    assert message.startswith(f"endpointslice migrate: error: {path}: input larger than the 100 bytes limit")
+
+
+def test_a_file_name_with_a_newline_is_one_escaped_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "db\n.yaml"
+    path.write_text(STREAM, encoding="utf-8")
+    path.chmod(0o444)
+    assert migrate_in_place(str(path)) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        (
+            f"endpointslice migrate: error: {tmp_path}/db\\n.yaml: read-only file; not rewritten "
+            "(use --force to rewrite it)"
+        ),
+        "endpointslice migrate: note: no file was rewritten",
+    ]
