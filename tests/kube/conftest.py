@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+
 from kube.api import Kube
 from kube.build import built
 from kube.cluster import ControlPlane
