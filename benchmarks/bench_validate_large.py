@@ -1,4 +1,4 @@
-"""``validate`` against ``get -o yaml`` on a 100 MB ``kind: List`` (1,000 slices x 1,000 endpoints), via the CLI.
+"""``validate`` against ``get -o yaml`` on a 100 MB ``kind: List`` of slices of 1,000 endpoints, via the CLI.
 
 Both commands read and load the same file; ``get`` then prints it all
 again, ``validate`` runs every check and prints where each problem is. The
@@ -17,6 +17,10 @@ its peak resident set size (``ru_maxrss``), all measured by a small
 wrapper around the CLI's ``main``. The two commands alternate, best of ``--repeat``
 runs each. The file is generated into a temporary directory (about 10 s,
 with our own emitter) and deleted at the end.
+
+Our emitter prints every field kubectl prints, so 1,000 slices x 1,000
+endpoints (the issue's file, 100 MB as its tool wrote it) come to 343 MB
+here; the default of 300 slices makes the 100 MB (103 MB) the target is set for.
 
 Run: ``python benchmarks/bench_validate_large.py [--slices N] [--per-slice N] [--repeat N]``.
 Target: validate within 2x of get in both time and peak memory.
@@ -96,7 +100,7 @@ def size_option() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Print validate's time and peak memory next to get's, and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--slices", type=int, default=1000)
+    parser.add_argument("--slices", type=int, default=300)
     parser.add_argument("--per-slice", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args(argv)
