@@ -10,6 +10,7 @@ from ._frozen import FrozenDict
 from ._rules import (
     _PROTOCOLS,
     Context,
+    ErrorType,
     FieldError,
     KubeVersion,
     _dedupe,
@@ -426,8 +427,13 @@ def _cluster_ips(ctx: Context, svc: Service, d: _Svc, od: _Svc | None) -> list[F
         errs.append(_invalid("spec.clusterIPs", ips, "may only hold up to 2 values", json_value=True))
     if invalid:
         return errs
-    # As netutils.IsDualStackIPStrings: at least one address of each family.
-    if len(ips) > 1 and len({v.is_v4(p) for p in parsed}) < 2:
+    # As netutils.IsDualStackIPStrings: at least one address of each family. A value kept from
+    # the stored Service that does not parse (a second "None") fails it with an internal error.
+    unparsed = next((i for i, ip in enumerate(ips) if v.parse_ip_sloppy(ip) is None), None) if len(ips) > 1 else None
+    if unparsed is not None:
+        detail = f"failed to check for dual stack with error:invalid IP[{unparsed}]: {ips[unparsed]}"
+        errs.append(FieldError(type=ErrorType.INTERNAL, path="spec.clusterIPs", detail=detail))
+    if len(ips) > 1 and (unparsed is not None or len({v.is_v4(p) for p in parsed}) < 2):
         errs.append(
             _invalid("spec.clusterIPs", ips, "may specify no more than one IP for each IP family", json_value=True)
         )

@@ -1861,3 +1861,21 @@ def test_a_cluster_ip_the_stored_service_holds_is_not_parsed_again() -> None:
         'Service "a" is invalid: spec.clusterIPs: Invalid value: ["None","None"]: '
         "'None' must be the first and only value"
     )
+
+
+def test_a_kept_value_that_is_no_address_fails_the_dual_stack_check_as_upstream() -> None:
+    stored = {
+        "clusterIP": "None",
+        "clusterIPs": ["None"],
+        "ipFamilies": ["IPv4", "IPv6"],
+        "ipFamilyPolicy": "RequireDualStack",
+        "ports": [{"port": 80}],
+    }
+    old = _service_doc(stored, resourceVersion="1")
+    new = _service_doc({**stored, "clusterIPs": ["10.96.100.11", "None"]}, resourceVersion="1")
+    assert _message(new, old) == (
+        'Service "a" is invalid: [spec.clusterIPs: Invalid value: ["10.96.100.11","None"]: first value must match '
+        "`clusterIP`, spec.clusterIPs: Internal error: failed to check for dual stack with error:invalid IP[1]: None, "
+        'spec.clusterIPs: Invalid value: ["10.96.100.11","None"]: may specify no more than one IP for each IP family, '
+        'spec.clusterIPs[1]: Invalid value: "None": expected an IPv6 value as indicated by `ipFamilies[1]`]'
+    )
