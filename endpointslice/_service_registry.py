@@ -262,7 +262,8 @@ def _drop_type_dependent(svc: Service, old: Service | None) -> Service:
             changes["ip_families"] = None
         if _policy(before) == _policy(spec):
             changes["ip_family_policy"] = None
-    if _needs_node_port(before) and not _needs_node_port(spec) and _node_ports(before) == _node_ports(spec):
+    # Ports may be dropped or changed as long as no new node port appears (sameNodePorts).
+    if _needs_node_port(before) and not _needs_node_port(spec) and _node_ports(spec) <= _node_ports(before):
         changes["ports"] = tuple(attrs.evolve(p, node_port=None) for p in spec.ports or ()) or spec.ports
     if (
         _needs_hc_node_port(before)

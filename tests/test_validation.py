@@ -1879,3 +1879,14 @@ def test_a_kept_value_that_is_no_address_fails_the_dual_stack_check_as_upstream(
         'spec.clusterIPs: Invalid value: ["10.96.100.11","None"]: may specify no more than one IP for each IP family, '
         'spec.clusterIPs[1]: Invalid value: "None": expected an IPv6 value as indicated by `ipFamilies[1]`]'
     )
+
+
+def test_leaving_load_balancer_drops_node_ports_when_none_is_new() -> None:
+    ports = [{"name": "a", "port": 80, "nodePort": 30001}, {"name": "b", "port": 81, "nodePort": 30002}]
+    old = _service_doc({**_STORED["spec"], "ports": ports}, resourceVersion="7")
+    fewer = [{"name": "a", "port": 80, "nodePort": 0}, {"name": "b", "port": 81, "nodePort": 30002}]
+    assert _message(_changed(type="ClusterIP", ports=fewer), old) is None
+    new = [{"name": "a", "port": 80}, {"name": "b", "port": 81, "nodePort": 30003}]
+    assert _message(_changed(type="ClusterIP", ports=new), old) == (
+        "Service \"a\" is invalid: spec.ports[1].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+    )
