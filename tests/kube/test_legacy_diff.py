@@ -188,6 +188,7 @@ class EndpointsRun:
         self.ns = namespace
         self.scenario = scenario
         self.log: list[str] = []
+        self.stale = False
 
     def _pod(self, index: int, spec: JSON) -> None:
         labels = {"app": "svc" if spec["match"] else "other", "i": str(index)}
@@ -290,6 +291,14 @@ class EndpointsRun:
             else:
                 want, writes = legacy.actual_endpoints(before), False
             got = legacy.actual_endpoints(cluster)
+            if synced and want != got and self.stale and "'add'" in what:
+                # The catch-up sync on the new Pod's create may be the last good one (its status
+                # sync can fail, as for an unscheduled Pod): the state without the new Pod counts too.
+                newest = f"p{100 + len(self.log) - 1}"
+                earlier = [p for p in pods if p.metadata.name != newest]
+                alt, alt_writes = legacy.expected_endpoints(service, earlier, before, cluster, first_sync=first_sync)
+                if alt == got:
+                    want, writes = alt, alt_writes
             state.update(want=want, got=got, writes=writes, service=service, pods=pods)
             # The object can be read back before its watch event arrives: wait for the events too.
             return want == got and (not count_writes or len(recorder.events) >= int(writes))
@@ -298,7 +307,11 @@ class EndpointsRun:
         events = recorder.take()
         if not recorder_ok:
             self.fail(what, "the Endpoints object differs", state)
-        if count_writes and len(events) != int(state["writes"]):
+        # After a step upstream did not sync on, the stored object may be stale: adding a Pod then
+        # syncs twice (on the create, catching up, and on its status), so one more write may come.
+        extra = 1 if self.stale and what.startswith("step") and "'add'" in what else 0
+        self.stale = not synced
+        if count_writes and not int(state["writes"]) <= len(events) <= int(state["writes"]) + extra:
             self.fail(what, f"{len(events)} writes ({[e for e, _ in events]}), predicted {int(state['writes'])}", state)
 
     def fail(self, what: str, problem: str, state: JSON) -> None:
@@ -551,6 +564,7 @@ class MirrorRun:
         self.kube = kube
         self.ns = namespace
         self.scenario = scenario
+        self.had_own_labels = False
 
     def _service(self) -> None:
         spec: JSON = {"ports": [{"port": 80}]}
@@ -640,6 +654,12 @@ class MirrorRun:
             raise _UpstreamBugError
         events = recorder.take()
         counted = {kind: sum(1 for e, _ in events if e == kind) for kind in ("ADDED", "MODIFIED", "DELETED")}
+        # Upstream's extra rewrites for an Endpoints object with the controller's labels can still
+        # come in the next step, so the tolerance covers that one too.
+        had_own_labels, self.had_own_labels = (
+            self.had_own_labels,
+            legacy.own_labels_on_endpoints(state.get("endpoints")),
+        )
         if not settled:
             self.fail(what, "the mirrored slices differ", state)
         want = state["writes"]
@@ -647,7 +667,7 @@ class MirrorRun:
             # Which duplicate upstream kept decides whether it rewrites a slice: updates are its own.
             if (counted["ADDED"], counted["DELETED"]) != (want["ADDED"], want["DELETED"]):
                 self.fail(what, f"writes {counted}, predicted {want} (updates: any)", state)
-        elif legacy.own_labels_on_endpoints(state.get("endpoints")):
+        elif legacy.own_labels_on_endpoints(state.get("endpoints")) or had_own_labels:
             same = counted["ADDED"] == want["ADDED"] and counted["DELETED"] == want["DELETED"]
             if not same or counted["MODIFIED"] < want["MODIFIED"]:
                 self.fail(what, f"writes {counted}, predicted {want} (updates: at least)", state)
