@@ -179,26 +179,42 @@ class Watch:
 
 
 class Recorder:
-    """Counts the writes to one kind in one namespace, as a watch sees them, on a thread of its own."""
+    """Counts the writes to one kind in one namespace, as a watch sees them, on a thread of its own.
+
+    The apiserver ends a watch when it likes (its request timeout, or under load); the recorder
+    then opens it again from the last resourceVersion it saw, so no event is lost. If the
+    apiserver cannot resume from there (an ERROR event, such as "too old resource version"),
+    `broken` says so and the caller must not trust the counts.
+    """
 
     def __init__(self, kube: Kube, kind: str, namespace: str) -> None:
-        listed = kube.list(kind, namespace)
+        self.kube, self.kind, self.namespace = kube, kind, namespace
         self.events: list[tuple[str, JSON]] = []
         self.last_event = time.monotonic()
+        self.broken: str | None = None
+        self._closing = threading.Event()
+        self._watch: Watch | None = None
         self._lock = threading.Lock()
-        self._watch = kube.watch(kind, namespace, listed["metadata"]["resourceVersion"])
+        self._version = kube.list(kind, namespace)["metadata"]["resourceVersion"]
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        try:
-            for event in self._watch:
-                with self._lock:
-                    self.events.append((event["type"], event["object"]))
-                    self.last_event = time.monotonic()
-        except (OSError, ValueError, http.client.HTTPException):
-            # The connection is closed on purpose when the recorder is done with.
-            return
+        while not self._closing.is_set():
+            try:
+                self._watch = self.kube.watch(self.kind, self.namespace, self._version)
+                for event in self._watch:
+                    if event["type"] == "ERROR":
+                        self.broken = f"watch error: {event['object'].get('message')}"
+                        return
+                    with self._lock:
+                        self.events.append((event["type"], event["object"]))
+                        self.last_event = time.monotonic()
+                        self._version = event["object"]["metadata"]["resourceVersion"]
+            except Exception:  # noqa: BLE001  # Any end of the stream: resume unless closing.
+                if self._closing.is_set():
+                    return
+                time.sleep(0.05)
 
     def take(self) -> list[tuple[str, JSON]]:
         """The events since the last call."""
@@ -206,10 +222,17 @@ class Recorder:
             events, self.events = self.events, []
         return events
 
+    def peek(self) -> list[tuple[str, JSON]]:
+        """The events since the last `take`, left in place."""
+        with self._lock:
+            return list(self.events)
+
     def quiet_for(self) -> float:
         with self._lock:
             return time.monotonic() - self.last_event
 
     def close(self) -> None:
-        self._watch.close()
+        self._closing.set()
+        if self._watch is not None:
+            self._watch.close()
         self._thread.join(timeout=5)

@@ -49,7 +49,7 @@ from endpointslice.packing import desired_endpoints
 from endpointslice.reconcile import Plan, reconcile
 from endpointslice.service import Service
 from endpointslice.workloads import Node, Pod
-from kube.api import JSON, ApiError, Kube
+from kube.api import JSON, ApiError, Kube, Recorder
 from kube.world import ZONE_LABEL, World
 
 Scenario = dict[str, Any]
@@ -298,64 +298,6 @@ def written_triggers(slices: Sequence[JSON], versions: Mapping[str, str]) -> lis
 # Playing
 
 
-class ResumingRecorder:
-    """Counts the writes to one kind in one namespace, like `kube.api.Recorder`, but resumes.
-
-    Under load the apiserver may end a watch; `kube.api.Recorder` then stops silently and every
-    later write goes uncounted. This one opens the watch again from the last resourceVersion it
-    saw, so no event is lost, and says so if the apiserver cannot resume.
-    """
-
-    def __init__(self, kube: Kube, kind: str, namespace: str) -> None:
-        self.kube, self.kind, self.namespace = kube, kind, namespace
-        self.events: list[tuple[str, JSON]] = []
-        self.last_event = time.monotonic()
-        self.broken: str | None = None
-        self._closing = threading.Event()
-        self._watch: Any = None
-        self._lock = threading.Lock()
-        self._version = kube.list(kind, namespace)["metadata"]["resourceVersion"]
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._closing.is_set():
-            try:
-                self._watch = self.kube.watch(self.kind, self.namespace, self._version)
-                for event in self._watch:
-                    if event["type"] == "ERROR":
-                        self.broken = f"watch error: {event['object'].get('message')}"
-                        return
-                    with self._lock:
-                        self.events.append((event["type"], event["object"]))
-                        self.last_event = time.monotonic()
-                        self._version = event["object"]["metadata"]["resourceVersion"]
-            except Exception:  # noqa: BLE001  # Any end of the stream: resume unless closing.
-                if self._closing.is_set():
-                    return
-                time.sleep(0.05)
-
-    def take(self) -> list[tuple[str, JSON]]:
-        with self._lock:
-            events, self.events = self.events, []
-        return events
-
-    def peek(self) -> list[tuple[str, JSON]]:
-        """The events since the last `take`, left in place."""
-        with self._lock:
-            return list(self.events)
-
-    def quiet_for(self) -> float:
-        with self._lock:
-            return time.monotonic() - self.last_event
-
-    def close(self) -> None:
-        self._closing.set()
-        if self._watch is not None:
-            self._watch.close()
-        self._thread.join(timeout=5)
-
-
 @attrs.define
 class Tally:
     """Figures of a run, shared by the threads of a pool."""
@@ -392,10 +334,10 @@ class Player:
     node_snapshot: list[JSON] = attrs.field(factory=list)
     log: list[str] = attrs.field(factory=list)
     slices_before: list[JSON] = attrs.field(factory=list)
-    _recorder: ResumingRecorder | None = None
+    _recorder: Recorder | None = None
 
     @property
-    def recorder(self) -> ResumingRecorder:
+    def recorder(self) -> Recorder:
         assert self._recorder is not None, "setup() starts the recorder"
         return self._recorder
 
@@ -576,7 +518,7 @@ class Player:
         service: JSON = {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": dict(spec)}
         if self.scenario["service"]["auto"]:
             _set_mode(service, "Auto")
-        self._recorder = ResumingRecorder(self.kube, "EndpointSlice", self.namespace)
+        self._recorder = Recorder(self.kube, "EndpointSlice", self.namespace)
         self.kube.create(service)
         self.compare("create the Service")
         for pod in self.scenario["pods"]:
@@ -634,7 +576,7 @@ class Player:
                 return True
             return tie_key(got, auto=auto) == want_tie and written_triggers(raw, versions) == want_triggers
 
-        settled = self.world.settle(cluster_equal, recorder=self.recorder, quiet=0.3, timeout=20)  # type: ignore[arg-type]
+        settled = self.world.settle(cluster_equal, recorder=self.recorder, quiet=0.3, timeout=20)
         if settled:
             # The condition held; check it again after the quiet period, since a late write
             # would have changed the slices.
