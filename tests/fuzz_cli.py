@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import sys
@@ -200,7 +201,9 @@ def _structure_mutation(draw: st.DrawFn, data: bytes) -> bytes:
         return data
     for _ in range(draw(st.integers(1, 3))):
         i = draw(st.integers(0, len(docs) - 1))
-        paths = list(_paths(docs[i]))
+        # At most the first 5,000 paths: an alias bomb among the seeds (tests/data/invalid) loads
+        # as a structure shared billions of times over, whose paths would never end.
+        paths = list(itertools.islice(_paths(docs[i]), 5000))
         path = draw(st.sampled_from(paths))
         op = draw(st.sampled_from(["value", "nest", "drop"]))
         if op == "value":
