@@ -8,7 +8,7 @@ endpoint, endpointslicemirroring).
 Leftovers are what a test harness must never leave, so each process is started in a process
 group of its own, asked by the kernel to die with the Python process that started it
 (``PR_SET_PDEATHSIG``, for the case where pytest itself is killed), and stopped with SIGTERM
-then SIGKILL on `ControlPlane.stop`, which also runs at interpreter exit and on SIGTERM.
+then SIGKILL on `ControlPlane.stop`, which also runs at interpreter exit (Ctrl-C included).
 
 Run ``python tests/kube/cluster.py`` to start one by hand; it prints a kubeconfig path and
 waits for Ctrl-C.
@@ -53,7 +53,9 @@ def _free_port() -> int:
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     # PR_SET_PDEATHSIG = 1: the kernel sends SIGKILL to the child when its parent dies, so a
-    # pytest killed with SIGKILL leaves no etcd or apiserver behind.
+    # pytest killed with SIGKILL leaves no etcd or apiserver behind. "Parent" is the thread that
+    # forked: start a ControlPlane from a thread that lives as long as it (the fixtures use the
+    # main thread), never from a short-lived worker.
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGKILL)
 
