@@ -60,6 +60,29 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
     libc.prctl(1, signal.SIGKILL)
 
 
+_PREFIX = "endpointslice-kube-"
+_OWNER = "owner.pid"
+
+
+def _sweep_orphans() -> None:
+    """Remove the work folders of earlier runs whose Python process is gone.
+
+    A run killed outright (SIGKILL, a CI timeout) has its processes killed by the kernel but
+    cannot remove its folder; the next run does, so that etcd data does not pile up in /tmp.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            pid = int((folder / _OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # Not ours to judge: no owner written (yet).
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # Alive, someone else's.
+
+
 class StartError(RuntimeError):
     """A component did not become ready; the message carries the tail of its log."""
 
@@ -75,7 +98,10 @@ class ControlPlane:
         self.bin_dir = bin_dir
         self.max_endpoints_per_slice = max_endpoints_per_slice
         self._own_workdir = workdir is None
-        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="endpointslice-kube-"))
+        if workdir is None:
+            _sweep_orphans()
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (self.workdir / _OWNER).write_text(str(os.getpid()), encoding="utf-8")
         self.token = secrets.token_hex(16)
         self._processes: list[tuple[str, subprocess.Popen[bytes], IO[bytes]]] = []
         self.kube: Kube | None = None
@@ -275,7 +301,12 @@ class ControlPlane:
                     process.wait()
             log.close()
         self._processes.clear()
-        if self._own_workdir and not os.environ.get("ENDPOINTSLICE_KUBE_KEEP"):
+        if not self._own_workdir:
+            return
+        if os.environ.get("ENDPOINTSLICE_KUBE_KEEP"):
+            # Kept on purpose: without an owner, no later run sweeps it away.
+            (self.workdir / _OWNER).unlink(missing_ok=True)
+        else:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 

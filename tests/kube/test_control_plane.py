@@ -173,3 +173,27 @@ def test_the_world_makes_terminating_pods_without_a_kubelet(kube: Kube, fresh_na
     recorder.close()
     world.remove_pod("a-1")
     assert world.settle(lambda: set(conditions()) == {"a-0"})
+
+
+def test_a_killed_runs_folder_is_removed_by_the_next_run(control_plane: ControlPlane, tmp_path: Path) -> None:
+    import tempfile
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True, text=True
+    )
+    orphan = Path(tempfile.mkdtemp(prefix="endpointslice-kube-"))
+    (orphan / "owner.pid").write_text(dead.stdout.strip(), encoding="utf-8")
+    (orphan / "etcd").mkdir()
+    live = Path(tempfile.mkdtemp(prefix="endpointslice-kube-"))
+    (live / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        plane = ControlPlane(control_plane.bin_dir)
+        plane.stop()
+        assert not orphan.exists()
+        assert live.exists()
+        assert control_plane.workdir.exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(live, ignore_errors=True)
