@@ -91,6 +91,20 @@ class Kube:
         accept: str = "application/json",
         content_type: str = "application/json",
     ) -> tuple[int, bytes]:
+        status, data, _ = self.exchange(method, url, body, params=params, accept=accept, content_type=content_type)
+        return status, data
+
+    def exchange(
+        self,
+        method: str,
+        url: str,
+        body: JSON | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        accept: str = "application/json",
+        content_type: str = "application/json",
+    ) -> tuple[int, bytes, http.client.HTTPMessage]:
+        """One request: the status, the body and the response headers (``Warning`` among them)."""
         if params:
             url = f"{url}?{urllib.parse.urlencode(params)}"
         data = None if body is None else json.dumps(body).encode()
@@ -102,7 +116,7 @@ class Kube:
             try:
                 connection.request(method, url, body=data, headers=headers)
                 response = connection.getresponse()
-                return response.status, response.read()
+                return response.status, response.read(), response.headers
             except (http.client.HTTPException, OSError):
                 # A kept-alive connection the server closed: open a new one and send again.
                 connection.close()

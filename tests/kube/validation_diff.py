@@ -60,30 +60,8 @@ def _warnings_of(values: Iterable[str]) -> list[str]:
 
 def send(kube: Kube, method: str, url: str, body: JSON) -> tuple[int, JSON, list[str]]:
     """One dry-run request: the status, the decoded body and the warnings of the response."""
-    data = json.dumps(body).encode()
-    headers = {
-        "Authorization": f"Bearer {kube.token}",
-        "Accept": "application/json",
-        "Content-Type": "application/json",
-    }
-    url = f"{url}?dryRun=All"
-    for attempt in range(3):
-        connection = kube._connection()
-        try:
-            connection.request(method, url, body=data, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-            return (
-                response.status,
-                (json.loads(payload) if payload else {}),
-                _warnings_of(response.headers.get_all("Warning") or []),
-            )
-        except OSError:
-            connection.close()
-            kube._local.connection = None
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    status, payload, headers = kube.exchange(method, url, body, params={"dryRun": "All"})
+    return status, (json.loads(payload) if payload else {}), _warnings_of(headers.get_all("Warning") or [])
 
 
 def ensure_namespaces(kube: Kube) -> None:
