@@ -1,103 +1,215 @@
 """Model, pack, reconcile, diff and validate Kubernetes EndpointSlices, in pure Python.
 
-The public API is exactly what ``__all__`` lists.
+The public API is exactly what ``__all__`` lists. Each name is imported from its
+module on first use (PEP 562), so that ``import endpointslice`` and the command line's
+``--version`` load no models, YAML or cattrs until something needs them.
 """
 
 from __future__ import annotations
 
-from ._frozen import FrozenDict
-from ._model import ModelTypeError
-from .discovery import (
-    LABEL_MANAGED_BY,
-    LABEL_SERVICE_NAME,
-    Endpoint,
-    EndpointConditions,
-    EndpointHints,
-    EndpointPort,
-    EndpointSlice,
-    EndpointSliceList,
-    ForNode,
-    ForZone,
-)
-from .endpoints import (
-    ANNOTATION_OVER_CAPACITY,
-    EndpointAddress,
-    Endpoints,
-    EndpointsList,
-    EndpointsPort,
-    EndpointSubset,
-)
-from .enums import (
-    AddressType,
-    ConditionStatus,
-    IPFamily,
-    IPFamilyPolicy,
-    PodPhase,
-    Protocol,
-    ServiceAffinity,
-    ServiceExternalTrafficPolicy,
-    ServiceInternalTrafficPolicy,
-    ServiceType,
-    TrafficDistribution,
-    default_protocol,
-    is_known,
-    wire_value,
-)
-from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
-from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
-from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
-from .migrate import migrate_endpoints, view_differences
-from .mirroring import mirror
-from .packing import (
-    DesiredState,
-    NameStrategy,
-    PackingError,
-    desired_endpoints,
-    desired_from_endpoints,
-    endpoint_identity,
-    pack,
-)
-from .proxy import ProxyEndpoint, ServiceView, endpoints_from_slices, endpoints_view, proxy_view, select_endpoints
-from .reconcile import Plan, SliceUpdate
-from .repack import repack_subsets
-from .service import (
-    ClientIPConfig,
-    Condition,
-    LoadBalancerIngress,
-    LoadBalancerStatus,
-    PortStatus,
-    Service,
-    ServiceList,
-    ServicePort,
-    ServiceSpec,
-    ServiceStatus,
-    SessionAffinityConfig,
-)
-from .validation import (
-    ErrorType,
-    FieldError,
-    KubeVersion,
-    UnsupportedKindError,
-    validate,
-    validate_endpoint_slice,
-    validate_endpoints,
-    validate_service,
-)
-from .workloads import (
-    Container,
-    ContainerPort,
-    Node,
-    NodeCondition,
-    NodeList,
-    NodeSpec,
-    NodeStatus,
-    Pod,
-    PodCondition,
-    PodIP,
-    PodList,
-    PodSpec,
-    PodStatus,
-)
+import importlib
+import typing
+
+#: The version of this package, equal to ``project.version`` in pyproject.toml (a test keeps them equal).
+__version__ = "0.1.0"
+
+if typing.TYPE_CHECKING:
+    from ._frozen import FrozenDict
+    from ._model import ModelTypeError
+    from .discovery import (
+        LABEL_MANAGED_BY,
+        LABEL_SERVICE_NAME,
+        Endpoint,
+        EndpointConditions,
+        EndpointHints,
+        EndpointPort,
+        EndpointSlice,
+        EndpointSliceList,
+        ForNode,
+        ForZone,
+    )
+    from .endpoints import (
+        ANNOTATION_OVER_CAPACITY,
+        EndpointAddress,
+        Endpoints,
+        EndpointsList,
+        EndpointsPort,
+        EndpointSubset,
+    )
+    from .enums import (
+        AddressType,
+        ConditionStatus,
+        IPFamily,
+        IPFamilyPolicy,
+        PodPhase,
+        Protocol,
+        ServiceAffinity,
+        ServiceExternalTrafficPolicy,
+        ServiceInternalTrafficPolicy,
+        ServiceType,
+        TrafficDistribution,
+        default_protocol,
+        is_known,
+        wire_value,
+    )
+    from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
+    from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
+    from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
+    from .migrate import migrate_endpoints, view_differences
+    from .mirroring import mirror
+    from .packing import (
+        DesiredState,
+        NameStrategy,
+        PackingError,
+        desired_endpoints,
+        desired_from_endpoints,
+        endpoint_identity,
+        pack,
+    )
+    from .proxy import ProxyEndpoint, ServiceView, endpoints_from_slices, endpoints_view, proxy_view, select_endpoints
+    from .reconcile import Plan, SliceUpdate
+    from .repack import repack_subsets
+    from .service import (
+        ClientIPConfig,
+        Condition,
+        LoadBalancerIngress,
+        LoadBalancerStatus,
+        PortStatus,
+        Service,
+        ServiceList,
+        ServicePort,
+        ServiceSpec,
+        ServiceStatus,
+        SessionAffinityConfig,
+    )
+    from .validation import (
+        ErrorType,
+        FieldError,
+        KubeVersion,
+        UnsupportedKindError,
+        validate,
+        validate_endpoint_slice,
+        validate_endpoints,
+        validate_service,
+    )
+    from .workloads import (
+        Container,
+        ContainerPort,
+        Node,
+        NodeCondition,
+        NodeList,
+        NodeSpec,
+        NodeStatus,
+        Pod,
+        PodCondition,
+        PodIP,
+        PodList,
+        PodSpec,
+        PodStatus,
+    )
+
+#: The module each exported name lives in.
+_HOMES: dict[str, str] = {
+    "FrozenDict": "_frozen",
+    "ModelTypeError": "_model",
+    "LABEL_MANAGED_BY": "discovery",
+    "LABEL_SERVICE_NAME": "discovery",
+    "Endpoint": "discovery",
+    "EndpointConditions": "discovery",
+    "EndpointHints": "discovery",
+    "EndpointPort": "discovery",
+    "EndpointSlice": "discovery",
+    "EndpointSliceList": "discovery",
+    "ForNode": "discovery",
+    "ForZone": "discovery",
+    "ANNOTATION_OVER_CAPACITY": "endpoints",
+    "EndpointAddress": "endpoints",
+    "EndpointSubset": "endpoints",
+    "Endpoints": "endpoints",
+    "EndpointsList": "endpoints",
+    "EndpointsPort": "endpoints",
+    "AddressType": "enums",
+    "ConditionStatus": "enums",
+    "IPFamily": "enums",
+    "IPFamilyPolicy": "enums",
+    "PodPhase": "enums",
+    "Protocol": "enums",
+    "ServiceAffinity": "enums",
+    "ServiceExternalTrafficPolicy": "enums",
+    "ServiceInternalTrafficPolicy": "enums",
+    "ServiceType": "enums",
+    "TrafficDistribution": "enums",
+    "default_protocol": "enums",
+    "is_known": "enums",
+    "wire_value": "enums",
+    "EndpointSliceError": "errors",
+    "LoadError": "errors",
+    "Problem": "errors",
+    "StructureError": "errors",
+    "YAMLSyntaxError": "errors",
+    "KINDS": "kinds",
+    "KubeList": "kinds",
+    "KubeObject": "kinds",
+    "OtherObject": "kinds",
+    "kind_of": "kinds",
+    "ListMeta": "meta",
+    "ManagedFieldsEntry": "meta",
+    "ObjectMeta": "meta",
+    "ObjectReference": "meta",
+    "OwnerReference": "meta",
+    "ShardInfo": "meta",
+    "migrate_endpoints": "migrate",
+    "view_differences": "migrate",
+    "mirror": "mirroring",
+    "DesiredState": "packing",
+    "NameStrategy": "packing",
+    "PackingError": "packing",
+    "desired_endpoints": "packing",
+    "desired_from_endpoints": "packing",
+    "endpoint_identity": "packing",
+    "pack": "packing",
+    "ProxyEndpoint": "proxy",
+    "ServiceView": "proxy",
+    "endpoints_from_slices": "proxy",
+    "endpoints_view": "proxy",
+    "proxy_view": "proxy",
+    "select_endpoints": "proxy",
+    "Plan": "reconcile",
+    "SliceUpdate": "reconcile",
+    "repack_subsets": "repack",
+    "ClientIPConfig": "service",
+    "Condition": "service",
+    "LoadBalancerIngress": "service",
+    "LoadBalancerStatus": "service",
+    "PortStatus": "service",
+    "Service": "service",
+    "ServiceList": "service",
+    "ServicePort": "service",
+    "ServiceSpec": "service",
+    "ServiceStatus": "service",
+    "SessionAffinityConfig": "service",
+    "ErrorType": "validation",
+    "FieldError": "validation",
+    "KubeVersion": "validation",
+    "UnsupportedKindError": "validation",
+    "validate": "validation",
+    "validate_endpoint_slice": "validation",
+    "validate_endpoints": "validation",
+    "validate_service": "validation",
+    "Container": "workloads",
+    "ContainerPort": "workloads",
+    "Node": "workloads",
+    "NodeCondition": "workloads",
+    "NodeList": "workloads",
+    "NodeSpec": "workloads",
+    "NodeStatus": "workloads",
+    "Pod": "workloads",
+    "PodCondition": "workloads",
+    "PodIP": "workloads",
+    "PodList": "workloads",
+    "PodSpec": "workloads",
+    "PodStatus": "workloads",
+}
 
 __all__ = [
     "ANNOTATION_OVER_CAPACITY",
@@ -200,3 +312,18 @@ __all__ = [
     "view_differences",
     "wire_value",
 ]
+
+if not typing.TYPE_CHECKING:  # For type checkers and IDEs the imports above are the truth.
+
+    def __getattr__(name: str) -> object:
+        """Import an exported name from its module the first time it is asked for, and keep it."""
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        """The exported names, whether imported yet or not, and the module's own dunder names."""
+        return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})

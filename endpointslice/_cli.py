@@ -18,11 +18,13 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+# Only what every run needs is imported here: a command's module, and the models, YAML and
+# cattrs behind it, load when that command runs, so ``--version`` and ``--help`` stay cheap.
 from . import __name__ as _package
-from . import io
+from . import __version__
 from ._text import line, printable
 from .errors import EndpointSliceError
 
@@ -39,9 +41,21 @@ ISSUES = "https://github.com/endpointslice/endpointslice/issues"
 #: The environment variable naming a file to save a crash's traceback in.
 TRACEBACK_ENV = "ENDPOINTSLICE_TRACEBACK"
 
-_COMMANDS: tuple[str, ...] = ("get", "migrate", "validate", "pack", "diff", "simulate")
+#: Every command with its one-line help (each ``_cmd_<name>.HELP``; a test keeps them equal), in
+#: the order ``--help`` lists them. The top-level help needs only these lines, so a command's
+#: module is imported only when that command runs or its own ``--help`` is asked for.
+_COMMANDS: dict[str, str] = {
+    "get": "print EndpointSlices, Endpoints and Services as kubectl get does",
+    "migrate": "convert hand-written Endpoints into EndpointSlice manifests",
+    "validate": "check manifests as the apiserver would, plus cross-object checks",
+    "pack": "pack endpoints into EndpointSlices for a Service, or plan the writes against existing slices",
+    "diff": "show the endpoint-level difference between two sets of EndpointSlices",
+    "simulate": "measure what Endpoints and EndpointSlices send over the wire for a workload, through the real engine",
+}
 #: The commands that read manifests, and so take ``--max-input-size``.
 _READERS = frozenset({"get", "migrate", "validate", "pack", "diff"})
+#: ``io.MAX_INPUT_SIZE``, which a test keeps equal; spelled here so that parsing needs no ``io``.
+_MAX_INPUT_SIZE = 256 << 20
 
 
 def max_endpoints_per_slice(text: str) -> int:
@@ -72,22 +86,21 @@ def input_size(text: str) -> int:
     return int(found.group(1)) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[found.group(2).upper()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered command."""
+def build_parser(full: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every command by name and help, with its full arguments if in *full* (default: all)."""
     parser = _Parser(
         prog="endpointslice",
         description="Read, check, pack and plan Kubernetes EndpointSlices exactly as Kubernetes does.",
     )
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        ver = version("endpointslice")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree.
-        ver = "unknown"
-    parser.add_argument("--version", action="version", version=f"%(prog)s {ver}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in _COMMANDS:
+    wanted = set(_COMMANDS if full is None else full)
+    for name, help_line in _COMMANDS.items():
+        if name not in wanted:
+            # A stand-in: listed by ``--help`` and accepted as a choice, but never parsed with.
+            sub.add_parser(name, help=help_line, add_help=False)
+            continue
         module = importlib.import_module(f"{_package}._cmd_{name}")
         module.register(sub)
         if name not in _READERS:
@@ -95,19 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
         sub.choices[name].add_argument(
             "--max-input-size",
             type=input_size,
-            default=io.MAX_INPUT_SIZE,
+            default=_MAX_INPUT_SIZE,
             metavar="SIZE",
             help="refuse an input (a file or stdin) larger than this, e.g. 1G (default: 256M)",
         )
     return parser
 
 
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command *argv* names: the first argument that is not an option (the top level has no option values)."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in _COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit status."""
     with _streams():
-        parser = build_parser()
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args_list = list(sys.argv[1:] if argv is None else argv)
+        chosen = _chosen(args_list)
+        # Without a command (``--version``, ``--help``, a usage error) no command module is needed.
+        parser = build_parser(() if chosen is None else (chosen,))
+        args = parser.parse_args(args_list)
         try:
+            from . import io  # Late: it loads the models and the converter, which --version never needs.
+
             with io.input_limit(getattr(args, "max_input_size", io.MAX_INPUT_SIZE)):
                 status: int = args.func(args)
             sys.stdout.flush()
