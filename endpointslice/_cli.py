@@ -17,7 +17,6 @@ import importlib
 import os
 import re
 import sys
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -162,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _crash_line(exc: BaseException) -> str:
     """One line reporting a bug, after saving the traceback where ``ENDPOINTSLICE_TRACEBACK`` asks."""
+    import traceback  # Late: only a crash needs it, and it costs every run a few milliseconds.
+
     saved = ""
     target = os.environ.get(TRACEBACK_ENV)
     if target:
