@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# The item type of a sequence to dump: bound, so that `sorted(slices, key=...)` keeps its own type.
+K = TypeVar("K", bound=KubeObject)
 
 #: File name suffixes read when a directory is given.
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -555,7 +557,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def dumps(obj: KubeObject | Sequence[KubeObject], *, output: Output = Output.YAML) -> str:
+def dumps(obj: KubeObject | Sequence[K], *, output: Output = Output.YAML) -> str:
     """Render one object, or several, exactly as kubectl prints them.
 
     Several objects are printed as kubectl prints several objects: a ``---``
@@ -676,7 +678,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) ->
 
 
 def dump(
-    obj: KubeObject | Sequence[KubeObject], file: str | os.PathLike[str] | IO[str], *, output: Output = Output.YAML
+    obj: KubeObject | Sequence[K], file: str | os.PathLike[str] | IO[str], *, output: Output = Output.YAML
 ) -> None:
     """Write `dumps` of *obj* to a path or an open text stream."""
     text = dumps(obj, output=output)
