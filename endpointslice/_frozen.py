@@ -8,7 +8,7 @@ hashable so that the frozen models holding them are hashable too.
 from __future__ import annotations
 
 import math
-from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from typing import Any, NoReturn, TypeVar, Union, overload
 
 __all__ = ["JSON", "FrozenDict", "canonical", "freeze_json", "thaw_json"]
@@ -203,10 +203,22 @@ JSON = Union[FrozenDict[str, Any], tuple[Any, ...], str, int, float, bool, None]
 
 
 def freeze_json(value: Any) -> Any:
-    """Turn plain JSON data into its hashable form (dicts and lists frozen)."""
+    """Turn plain JSON data into its hashable form (dicts and lists frozen).
+
+    Other mappings and sequences (but strings) a caller passes to a
+    constructor are frozen the same way; a `FrozenDict` is kept as it is.
+    """
     if isinstance(value, dict):
         return FrozenDict((k, freeze_json(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
+        return tuple(freeze_json(v) for v in value)
+    cls = value.__class__
+    # The loader's scalars leave here before the slower ABC checks below.
+    if cls is str or cls is int or cls is float or cls is bool or value is None or cls is FrozenDict:
+        return value
+    if isinstance(value, Mapping):
+        return FrozenDict((k, freeze_json(v)) for k, v in value.items())
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
         return tuple(freeze_json(v) for v in value)
     return value
 

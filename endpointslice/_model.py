@@ -4,8 +4,9 @@ Every model is a frozen, slotted, keyword-only attrs class made by `model`.
 Its constructor checks and normalises each field from the field's type
 annotation, so that a model can never hold a value of the wrong type:
 
-* a ``list`` given for a tuple field becomes a ``tuple``, a ``dict`` for a map
-  field a `FrozenDict`;
+* a ``list`` (or any other sequence but a string) given for a tuple field
+  becomes a ``tuple``, a ``dict`` (or any other mapping) for a map field a
+  `FrozenDict`;
 * a known wire string given for an enum field becomes the enum member, an
   unknown string is kept as is (validation reports it later);
 * anything else of the wrong type raises `ModelTypeError`.
@@ -13,6 +14,13 @@ annotation, so that a model can never hold a value of the wrong type:
 The checks are compiled once per class into one function, because the
 loader builds tens of thousands of models and a generic loop over fields
 would dominate load time.
+
+Type checkers learn the same rule from the ``converter=`` each such field
+declares: `strs`, `optional_strs`, `optional_str_map` and the per-model ones
+beside each model. They exist only for type checkers (``TYPE_CHECKING``),
+where they say that the constructor takes a ``Sequence`` or ``Mapping`` and
+the attribute holds a tuple or `FrozenDict`; at run time they are ``None``,
+so attrs adds no converter call and the checker above does the work once.
 
 Fields also carry their wire (camelCase) name and whether the Go type emits
 them when unset (no ``omitempty``); `_convert` builds the structure and
@@ -25,8 +33,8 @@ import enum
 import sys
 import types
 import typing
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -40,6 +48,16 @@ ZERO = "endpointslice.zero"
 _NO_ZERO = object()
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    # Declarations for type checkers only (see the module docstring). mypy's
+    # attrs plugin types ``__init__`` from a converter's parameter, and needs a
+    # named, non-generic function for it, so each element type has its own.
+    def strs(value: Sequence[str], /) -> tuple[str, ...]: ...
+    def optional_strs(value: Sequence[str] | None, /) -> tuple[str, ...] | None: ...
+    def optional_str_map(value: Mapping[str, str] | None, /) -> FrozenDict[str, str] | None: ...
+else:
+    strs = optional_strs = optional_str_map = None
 
 
 class ModelTypeError(EndpointSliceError, TypeError):
@@ -245,6 +263,8 @@ def check_namespace() -> dict[str, Any]:
         "fail": _fail,
         "setattr": object.__setattr__,
         "check_items": _check_items,
+        "is_items": _is_items,
+        "Mapping": Mapping,
     }
 
 
@@ -291,7 +311,8 @@ def check_lines(
         lines.append(f"{pad}if not isinstance({var}, model{i}): {fail}")
     elif t.kind == MAP:
         lines.append(f"{pad}if {var}.__class__ is not FrozenDict:")
-        lines.append(f"{pad}    if not isinstance({var}, dict): {fail}")
+        # A plain dict (all the loader makes) costs one identity test; other mappings an ABC check.
+        lines.append(f"{pad}    if {var}.__class__ is not dict and not isinstance({var}, Mapping): {fail}")
         lines.append(f"{pad}    {var} = FrozenDict({var})")
         lines.append(f"{pad}for k, x in {var}.items():")
         lines.append(f"{pad}    if k.__class__ is not str or x.__class__ is not str: {fail}")
@@ -301,7 +322,8 @@ def check_lines(
         if not trusted:
             # The loader has already made a tuple of the JSON list.
             lines.append(f"{pad}if {var}.__class__ is not tuple:")
-            lines.append(f"{pad}    if not isinstance({var}, (list, tuple)): {fail}")
+            # Any sequence but a string, whose characters would become the items.
+            lines.append(f"{pad}    if {var}.__class__ is not list and not is_items({var}): {fail}")
             lines.append(f"{pad}    {var} = tuple({var})")
         item = t.item
         assert item is not None  # noqa: S101  # _analyse always sets it for tuples.
@@ -318,6 +340,11 @@ def check_lines(
             lines.append(f"{pad}if w is None: {fail}")
             lines.append(f"{pad}{var} = w")
     return lines if len(lines) > 1 else []
+
+
+def _is_items(value: object) -> bool:
+    """Whether *value* may stand for a list field: a sequence, but no string of any kind."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray))
 
 
 def _compile_checker(cls: type) -> Callable[[Any], None]:

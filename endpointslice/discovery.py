@@ -12,12 +12,13 @@ Absent, false and empty stay distinct, as in the API:
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from ._frozen import FrozenDict
-from ._model import EMITTED, Model, zero
+from ._model import EMITTED, Model, optional_str_map, strs, zero
 from .enums import AddressType, Protocol
 from .meta import ListMeta, ObjectMeta, ObjectReference
 
@@ -38,6 +39,17 @@ __all__ = [
 LABEL_SERVICE_NAME = "kubernetes.io/service-name"
 #: Label naming the controller or tool that manages a slice.
 LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
+
+
+if TYPE_CHECKING:
+    # Typing only: each constructor takes any sequence and keeps a tuple (see `_model`).
+    def _for_zones(value: Sequence[ForZone] | None, /) -> tuple[ForZone, ...] | None: ...
+    def _for_nodes(value: Sequence[ForNode] | None, /) -> tuple[ForNode, ...] | None: ...
+    def _endpoints(value: Sequence[Endpoint] | None, /) -> tuple[Endpoint, ...] | None: ...
+    def _ports(value: Sequence[EndpointPort] | None, /) -> tuple[EndpointPort, ...] | None: ...
+    def _slices(value: Sequence[EndpointSlice], /) -> tuple[EndpointSlice, ...]: ...
+else:
+    _for_zones = _for_nodes = _endpoints = _ports = _slices = None
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -82,19 +94,19 @@ class ForNode(Model):
 class EndpointHints(Model):
     """Topology hints for one endpoint."""
 
-    for_zones: tuple[ForZone, ...] | None = attrs.field(default=None)
-    for_nodes: tuple[ForNode, ...] | None = attrs.field(default=None)
+    for_zones: tuple[ForZone, ...] | None = attrs.field(default=None, converter=_for_zones)
+    for_nodes: tuple[ForNode, ...] | None = attrs.field(default=None, converter=_for_nodes)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class Endpoint(Model):
     """One endpoint of a slice: its addresses and what is known about it."""
 
-    addresses: tuple[str, ...] = attrs.field(metadata=zero(()))
+    addresses: tuple[str, ...] = attrs.field(converter=strs, metadata=zero(()))
     conditions: EndpointConditions = attrs.field(default=EndpointConditions(), metadata=EMITTED)
     hostname: str | None = attrs.field(default=None)
     target_ref: ObjectReference | None = attrs.field(default=None)
-    deprecated_topology: FrozenDict[str, str] | None = attrs.field(default=None)
+    deprecated_topology: FrozenDict[str, str] | None = attrs.field(default=None, converter=optional_str_map)
     node_name: str | None = attrs.field(default=None)
     zone: str | None = attrs.field(default=None)
     hints: EndpointHints | None = attrs.field(default=None)
@@ -123,8 +135,8 @@ class EndpointSlice(Model):
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
     address_type: AddressType | str = attrs.field(metadata=zero(""))
-    endpoints: tuple[Endpoint, ...] | None = attrs.field(default=None, metadata=EMITTED)
-    ports: tuple[EndpointPort, ...] | None = attrs.field(default=None, metadata=EMITTED)
+    endpoints: tuple[Endpoint, ...] | None = attrs.field(default=None, converter=_endpoints, metadata=EMITTED)
+    ports: tuple[EndpointPort, ...] | None = attrs.field(default=None, converter=_ports, metadata=EMITTED)
 
     @property
     def service_name(self) -> str | None:
@@ -145,4 +157,4 @@ class EndpointSliceList(Model):
     kind: ClassVar[str] = "EndpointSliceList"
 
     metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
-    items: tuple[EndpointSlice, ...] = attrs.field(metadata=zero(()))
+    items: tuple[EndpointSlice, ...] = attrs.field(converter=_slices, metadata=zero(()))

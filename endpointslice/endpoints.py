@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -21,6 +22,16 @@ __all__ = [
 
 #: Set to ``truncated`` by the Endpoints controller when it dropped addresses above 1000.
 ANNOTATION_OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
+
+
+if TYPE_CHECKING:
+    # Typing only: each constructor takes any sequence and keeps a tuple (see `_model`).
+    def _addresses(value: Sequence[EndpointAddress] | None, /) -> tuple[EndpointAddress, ...] | None: ...
+    def _ports(value: Sequence[EndpointsPort] | None, /) -> tuple[EndpointsPort, ...] | None: ...
+    def _subsets(value: Sequence[EndpointSubset] | None, /) -> tuple[EndpointSubset, ...] | None: ...
+    def _items(value: Sequence[Endpoints], /) -> tuple[Endpoints, ...]: ...
+else:
+    _addresses = _ports = _subsets = _items = None
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -51,9 +62,9 @@ class EndpointsPort(Model):
 class EndpointSubset(Model):
     """A set of addresses that all expose the same set of ports."""
 
-    addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None)
-    not_ready_addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None)
-    ports: tuple[EndpointsPort, ...] | None = attrs.field(default=None)
+    addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None, converter=_addresses)
+    not_ready_addresses: tuple[EndpointAddress, ...] | None = attrs.field(default=None, converter=_addresses)
+    ports: tuple[EndpointsPort, ...] | None = attrs.field(default=None, converter=_ports)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -64,7 +75,7 @@ class Endpoints(Model):
     kind: ClassVar[str] = "Endpoints"
 
     metadata: ObjectMeta = attrs.field(default=ObjectMeta(), metadata=EMITTED)
-    subsets: tuple[EndpointSubset, ...] | None = attrs.field(default=None)
+    subsets: tuple[EndpointSubset, ...] | None = attrs.field(default=None, converter=_subsets)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -75,4 +86,4 @@ class EndpointsList(Model):
     kind: ClassVar[str] = "EndpointsList"
 
     metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
-    items: tuple[Endpoints, ...] = attrs.field(metadata=zero(()))
+    items: tuple[Endpoints, ...] = attrs.field(converter=_items, metadata=zero(()))

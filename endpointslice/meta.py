@@ -6,10 +6,13 @@ Timestamps are kept as the RFC 3339 strings the API sends
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import attrs
 
 from ._frozen import JSON, FrozenDict
-from ._model import Model, wire, zero
+from ._model import Model, optional_str_map, optional_strs, wire, zero
 
 __all__ = [
     "ListMeta",
@@ -19,6 +22,16 @@ __all__ = [
     "OwnerReference",
     "ShardInfo",
 ]
+
+
+if TYPE_CHECKING:
+    # Typing only: each constructor takes any sequence or mapping and keeps a
+    # tuple or FrozenDict (see `_model`).
+    def _owner_references(value: Sequence[OwnerReference] | None, /) -> tuple[OwnerReference, ...] | None: ...
+    def _managed_fields(value: Sequence[ManagedFieldsEntry] | None, /) -> tuple[ManagedFieldsEntry, ...] | None: ...
+    def _json(value: Any, /) -> JSON: ...
+else:
+    _owner_references = _managed_fields = _json = None
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -52,7 +65,7 @@ class ManagedFieldsEntry(Model):
 
     api_version: str | None = attrs.field(default=None)
     fields_type: str | None = attrs.field(default=None)
-    fields_v1: JSON = attrs.field(default=None, metadata=wire("fieldsV1"))
+    fields_v1: JSON = attrs.field(default=None, converter=_json, metadata=wire("fieldsV1"))
     manager: str | None = attrs.field(default=None)
     operation: str | None = attrs.field(default=None)
     subresource: str | None = attrs.field(default=None)
@@ -72,11 +85,11 @@ class ObjectMeta(Model):
     creation_timestamp: str | None = attrs.field(default=None)
     deletion_timestamp: str | None = attrs.field(default=None)
     deletion_grace_period_seconds: int | None = attrs.field(default=None)
-    labels: FrozenDict[str, str] | None = attrs.field(default=None)
-    annotations: FrozenDict[str, str] | None = attrs.field(default=None)
-    owner_references: tuple[OwnerReference, ...] | None = attrs.field(default=None)
-    finalizers: tuple[str, ...] | None = attrs.field(default=None)
-    managed_fields: tuple[ManagedFieldsEntry, ...] | None = attrs.field(default=None)
+    labels: FrozenDict[str, str] | None = attrs.field(default=None, converter=optional_str_map)
+    annotations: FrozenDict[str, str] | None = attrs.field(default=None, converter=optional_str_map)
+    owner_references: tuple[OwnerReference, ...] | None = attrs.field(default=None, converter=_owner_references)
+    finalizers: tuple[str, ...] | None = attrs.field(default=None, converter=optional_strs)
+    managed_fields: tuple[ManagedFieldsEntry, ...] | None = attrs.field(default=None, converter=_managed_fields)
     self_link: str | None = attrs.field(default=None)
 
     def label(self, key: str) -> str | None:

@@ -6,12 +6,13 @@ number or a ``str`` port name, kept as given.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from ._frozen import FrozenDict
-from ._model import EMITTED, Model, wire, zero
+from ._model import EMITTED, Model, optional_str_map, optional_strs, wire, zero
 from .enums import (
     IPFamily,
     IPFamilyPolicy,
@@ -37,6 +38,18 @@ __all__ = [
     "ServiceStatus",
     "SessionAffinityConfig",
 ]
+
+
+if TYPE_CHECKING:
+    # Typing only: each constructor takes any sequence and keeps a tuple (see `_model`).
+    def _ports(value: Sequence[ServicePort] | None, /) -> tuple[ServicePort, ...] | None: ...
+    def _ip_families(value: Sequence[IPFamily | str] | None, /) -> tuple[IPFamily | str, ...] | None: ...
+    def _port_statuses(value: Sequence[PortStatus] | None, /) -> tuple[PortStatus, ...] | None: ...
+    def _ingress(value: Sequence[LoadBalancerIngress] | None, /) -> tuple[LoadBalancerIngress, ...] | None: ...
+    def _conditions(value: Sequence[Condition] | None, /) -> tuple[Condition, ...] | None: ...
+    def _items(value: Sequence[Service], /) -> tuple[Service, ...]: ...
+else:
+    _ports = _ip_families = _port_statuses = _ingress = _conditions = _items = None
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -69,21 +82,27 @@ class SessionAffinityConfig(Model):
 class ServiceSpec(Model):
     """`Service.spec`."""
 
-    ports: tuple[ServicePort, ...] | None = attrs.field(default=None)
-    selector: FrozenDict[str, str] | None = attrs.field(default=None)
+    ports: tuple[ServicePort, ...] | None = attrs.field(default=None, converter=_ports)
+    selector: FrozenDict[str, str] | None = attrs.field(default=None, converter=optional_str_map)
     cluster_ip: str | None = attrs.field(default=None, metadata=wire("clusterIP"))
-    cluster_ips: tuple[str, ...] | None = attrs.field(default=None, metadata=wire("clusterIPs"))
+    cluster_ips: tuple[str, ...] | None = attrs.field(
+        default=None, converter=optional_strs, metadata=wire("clusterIPs")
+    )
     type: ServiceType | str | None = attrs.field(default=None)
-    external_ips: tuple[str, ...] | None = attrs.field(default=None, metadata=wire("externalIPs"))
+    external_ips: tuple[str, ...] | None = attrs.field(
+        default=None, converter=optional_strs, metadata=wire("externalIPs")
+    )
     session_affinity: ServiceAffinity | str | None = attrs.field(default=None)
     load_balancer_ip: str | None = attrs.field(default=None, metadata=wire("loadBalancerIP"))
-    load_balancer_source_ranges: tuple[str, ...] | None = attrs.field(default=None)
+    load_balancer_source_ranges: tuple[str, ...] | None = attrs.field(default=None, converter=optional_strs)
     external_name: str | None = attrs.field(default=None)
     external_traffic_policy: ServiceExternalTrafficPolicy | str | None = attrs.field(default=None)
     health_check_node_port: int | None = attrs.field(default=None)
     publish_not_ready_addresses: bool | None = attrs.field(default=None)
     session_affinity_config: SessionAffinityConfig | None = attrs.field(default=None)
-    ip_families: tuple[IPFamily | str, ...] | None = attrs.field(default=None, metadata=wire("ipFamilies"))
+    ip_families: tuple[IPFamily | str, ...] | None = attrs.field(
+        default=None, converter=_ip_families, metadata=wire("ipFamilies")
+    )
     ip_family_policy: IPFamilyPolicy | str | None = attrs.field(default=None, metadata=wire("ipFamilyPolicy"))
     allocate_load_balancer_node_ports: bool | None = attrs.field(default=None)
     load_balancer_class: str | None = attrs.field(default=None)
@@ -107,14 +126,14 @@ class LoadBalancerIngress(Model):
     ip: str | None = attrs.field(default=None)
     hostname: str | None = attrs.field(default=None)
     ip_mode: str | None = attrs.field(default=None)
-    ports: tuple[PortStatus, ...] | None = attrs.field(default=None)
+    ports: tuple[PortStatus, ...] | None = attrs.field(default=None, converter=_port_statuses)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class LoadBalancerStatus(Model):
     """`status.loadBalancer`."""
 
-    ingress: tuple[LoadBalancerIngress, ...] | None = attrs.field(default=None)
+    ingress: tuple[LoadBalancerIngress, ...] | None = attrs.field(default=None, converter=_ingress)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -134,7 +153,7 @@ class ServiceStatus(Model):
     """`Service.status`; ``loadBalancer`` is always written, ``{}`` when empty, as the API does."""
 
     load_balancer: LoadBalancerStatus = attrs.field(default=LoadBalancerStatus(), metadata=EMITTED)
-    conditions: tuple[Condition, ...] | None = attrs.field(default=None)
+    conditions: tuple[Condition, ...] | None = attrs.field(default=None, converter=_conditions)
 
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
@@ -170,4 +189,4 @@ class ServiceList(Model):
     kind: ClassVar[str] = "ServiceList"
 
     metadata: ListMeta = attrs.field(default=ListMeta(), metadata=EMITTED)
-    items: tuple[Service, ...] = attrs.field(metadata=zero(()))
+    items: tuple[Service, ...] = attrs.field(converter=_items, metadata=zero(()))

@@ -6,9 +6,11 @@ Kubernetes distinguishes absent from false from empty; so do the models, and the
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 import pickle
+import types
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -307,6 +309,52 @@ class TestNormalisation:
 
         assert spec.type == "Magic"
         assert spec.ip_families == (IPFamily.IPV4, "IPv5")
+
+    def test_any_sequence_becomes_a_tuple(self) -> None:
+        """A list field takes any sequence, typed as ``Sequence``, and keeps a tuple."""
+        addresses = collections.UserList(["192.0.2.1", "192.0.2.2"])
+
+        obj = Endpoint(addresses=addresses)
+        spec = ServiceSpec(cluster_ips=["10.0.0.1"], ports=(ServicePort(port=80),))
+
+        assert type(obj.addresses) is tuple
+        assert obj.addresses == ("192.0.2.1", "192.0.2.2")
+        assert spec.cluster_ips == ("10.0.0.1",)
+
+    def test_any_mapping_becomes_a_frozen_dict(self) -> None:
+        """A map field takes any mapping, typed as ``Mapping``, and keeps a `FrozenDict`."""
+        meta = ObjectMeta(labels=types.MappingProxyType({"app": "web"}), annotations=collections.ChainMap({"a": "b"}))
+        spec = ServiceSpec(selector=collections.OrderedDict(app="web"))
+
+        assert type(meta.labels) is FrozenDict
+        assert type(meta.annotations) is FrozenDict
+        assert meta.labels == {"app": "web"}
+        assert spec.selector == FrozenDict(app="web")
+        assert hash(meta)
+
+    @pytest.mark.parametrize(
+        "value", ["192.0.2.1", b"192.0.2.1", iter(["192.0.2.1"])], ids=["str", "bytes", "iterator"]
+    )
+    def test_a_string_or_iterator_is_no_list(self, value: object) -> None:
+        """A string is a sequence to Python but never a list of addresses; an iterator is no sequence."""
+        from endpointslice import ModelTypeError
+
+        with pytest.raises(ModelTypeError, match=r"^Endpoint.addresses: expected list of string, got "):
+            Endpoint(addresses=_any(value))
+
+    def test_a_mapping_of_the_wrong_types_is_refused(self) -> None:
+        """Another mapping is checked like a dict."""
+        from endpointslice import ModelTypeError
+
+        with pytest.raises(ModelTypeError, match=r"^ObjectMeta.labels: expected map of string to string, got "):
+            ObjectMeta(labels=_any(types.MappingProxyType({"a": 1})))
+
+    def test_opaque_json_from_other_mappings_is_frozen(self) -> None:
+        """``fieldsV1`` given as another mapping or sequence is frozen as a dict or list would be."""
+        entry = ManagedFieldsEntry(fields_v1=types.MappingProxyType({"f:a": collections.UserList([{"k": 1}])}))
+
+        assert entry.fields_v1 == FrozenDict({"f:a": (FrozenDict(k=1),)})
+        assert hash(entry)
 
     def test_opaque_json_is_frozen_deeply(self) -> None:
         """``fieldsV1`` and the Pod/Node ``extra`` blobs are frozen all the way down."""
