@@ -66,7 +66,14 @@ if typing.TYPE_CHECKING:
         endpoint_identity,
         pack,
     )
-    from .proxy import ProxyEndpoint, ServiceView, endpoints_from_slices, endpoints_view, proxy_view, select_endpoints
+    from .proxy import (
+        ProxyEndpoint,
+        ServiceView,
+        endpoints_from_slices,
+        proxy_view,
+        proxy_view_of_endpoints,
+        select_endpoints,
+    )
     from .reconcile import Plan, SliceUpdate
     from .repack import repack_subsets
     from .service import (
@@ -171,8 +178,8 @@ _HOMES: dict[str, str] = {
     "ProxyEndpoint": "proxy",
     "ServiceView": "proxy",
     "endpoints_from_slices": "proxy",
-    "endpoints_view": "proxy",
     "proxy_view": "proxy",
+    "proxy_view_of_endpoints": "proxy",
     "select_endpoints": "proxy",
     "Plan": "reconcile",
     "SliceUpdate": "reconcile",
@@ -296,13 +303,13 @@ __all__ = [
     "desired_from_endpoints",
     "endpoint_identity",
     "endpoints_from_slices",
-    "endpoints_view",
     "is_known",
     "kind_of",
     "migrate_endpoints",
     "mirror",
     "pack",
     "proxy_view",
+    "proxy_view_of_endpoints",
     "repack_subsets",
     "select_endpoints",
     "validate",

@@ -40,7 +40,7 @@ __all__ = [
     "FieldChange",
     "diff",
     "diff_views",
-    "endpoints_view",
+    "endpoints_as_slices",
 ]
 
 #: (namespace, service name, address type, endpoint identity).
@@ -269,7 +269,7 @@ def _fields(before: tuple[EndpointEntry, Any], after: tuple[EndpointEntry, Any])
     return tuple(out)
 
 
-def endpoints_view(endpoints: Endpoints, /) -> tuple[EndpointSlice, ...]:
+def endpoints_as_slices(endpoints: Endpoints, /) -> tuple[EndpointSlice, ...]:
     """A core/v1 Endpoints object as slices, one per subset and family, for `diff_views`.
 
     Each address becomes an endpoint with ``conditions.ready`` (true for
@@ -320,7 +320,7 @@ VIEW_FIELDS = ("addresses", "conditions.ready", "nodeName", "targetRef", "ports"
 def diff_views(old: Iterable[EndpointSlice | Endpoints], new: Iterable[EndpointSlice | Endpoints], /) -> Diff:
     """Compare two views of the same Services, each made of slices and/or Endpoints objects.
 
-    Endpoints objects are turned into slices with `endpoints_view`. Only the
+    Endpoints objects are turned into slices with `endpoints_as_slices`. Only the
     endpoint fields both kinds carry are compared (`VIEW_FIELDS`; readiness as
     consumers read it, unset counting as ready; targetRef without
     resourceVersion), and slices are not compared at all, since the two kinds
@@ -330,7 +330,7 @@ def diff_views(old: Iterable[EndpointSlice | Endpoints], new: Iterable[EndpointS
     def slices(items: Iterable[EndpointSlice | Endpoints]) -> list[EndpointSlice]:
         out: list[EndpointSlice] = []
         for item in items:
-            out.extend(endpoints_view(item) if isinstance(item, Endpoints) else (item,))
+            out.extend(endpoints_as_slices(item) if isinstance(item, Endpoints) else (item,))
         return out
 
     return _diff(slices(old), slices(new), views=True)

@@ -62,7 +62,7 @@ from .packing import (
     canonical_address,
     name_slices,
 )
-from .proxy import ServiceView, endpoints_view, proxy_view
+from .proxy import ServiceView, proxy_view, proxy_view_of_endpoints
 from .repack import default_protocols, repack_subsets
 from .service import Service, ServiceList
 from .validation import validate_endpoint_slice
@@ -329,7 +329,7 @@ def view_differences(endpoints: Endpoints, slices: Sequence[EndpointSlice], /) -
     service = (endpoints.metadata.namespace, endpoints.metadata.name or "")
     lines = []
     for family in _FAMILIES:
-        before = _describe(endpoints_view(endpoints, address_type=family))
+        before = _describe(proxy_view_of_endpoints(endpoints, address_type=family))
         after = _describe(proxy_view(slices, address_type=family, service=service))
         for key in sorted(before.keys() | after.keys()):
             old, new = before.get(key, {}), after.get(key, {})

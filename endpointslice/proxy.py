@@ -46,8 +46,8 @@ __all__ = [
     "ServiceView",
     "TrafficSelection",
     "endpoints_from_slices",
-    "endpoints_view",
     "proxy_view",
+    "proxy_view_of_endpoints",
     "select_endpoints",
 ]
 
@@ -319,7 +319,7 @@ def proxy_view(
     return collector.view(namespace, name)
 
 
-def endpoints_view(endpoints: Endpoints, /, *, address_type: AddressType = AddressType.IPV4) -> ServiceView:
+def proxy_view_of_endpoints(endpoints: Endpoints, /, *, address_type: AddressType = AddressType.IPV4) -> ServiceView:
     """The view kube-proxy programs for a core/v1 Endpoints object.
 
     kube-proxy reads Endpoints only through the slices the mirroring

@@ -26,7 +26,7 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
 )
-from endpointslice.diff import Diff, FieldChange, diff, diff_views, endpoints_view
+from endpointslice.diff import Diff, FieldChange, diff, diff_views, endpoints_as_slices
 from endpointslice.packing import endpoint_identity, pack
 from endpointslice.reconcile import reconcile
 
@@ -201,7 +201,7 @@ def controller_slice(not_ready: int = 3) -> EndpointSlice:
 
 
 def test_endpoints_view_is_one_slice_per_subset_and_family() -> None:
-    (view,) = endpoints_view(endpoints_object())
+    (view,) = endpoints_as_slices(endpoints_object())
     assert view.metadata.name == "web.subsets[0]"
     assert [(e.addresses[0], e.conditions.ready) for e in view.endpoints or ()] == [
         ("10.0.0.1", True),

@@ -39,7 +39,7 @@ from endpointslice.mirroring import (
     should_mirror,
 )
 from endpointslice.packing import NameStrategy
-from endpointslice.proxy import endpoints_view, proxy_view
+from endpointslice.proxy import proxy_view, proxy_view_of_endpoints
 from endpointslice.repack import repack_subsets
 
 SERVICE_NAME = "kubernetes.io/service-name"
@@ -800,7 +800,7 @@ def test_recycling_only_turns_the_recycled_create_into_an_update() -> None:
     assert plan.deletes == ()
 
 
-# kube-proxy sees through mirroring exactly what `endpoints_view` says it sees (under the cap).
+# kube-proxy sees through mirroring exactly what `proxy_view_of_endpoints` says it sees (under the cap).
 named_address_st = st.builds(
     lambda ip, uid: EndpointAddress(
         ip=ip, target_ref=None if uid is None else ObjectReference(kind="Pod", name=uid, uid=uid)
@@ -827,7 +827,7 @@ def test_kube_proxy_view_of_mirrored_slices_is_the_endpoints_view(endpoints: End
     slices = mirror(endpoints, SERVICE, []).plan.apply([])
     for family in (AddressType.IPV4, AddressType.IPV6):
         assert proxy_view(slices, address_type=family, service="test-ep").ports == (
-            endpoints_view(endpoints, address_type=family).ports
+            proxy_view_of_endpoints(endpoints, address_type=family).ports
         )
 
 

@@ -30,8 +30,8 @@ from endpointslice.proxy import (
     ProxyEndpoint,
     ServicePortKey,
     endpoints_from_slices,
-    endpoints_view,
     proxy_view,
+    proxy_view_of_endpoints,
     select_endpoints,
 )
 
@@ -524,12 +524,12 @@ def test_endpoints_view_reads_not_ready_addresses_as_serving_but_not_ready() -> 
             ),
         ),
     )
-    view = endpoints_view(endpoints)
+    view = proxy_view_of_endpoints(endpoints)
     assert view.endpoints("http") == (
         ProxyEndpoint(ip="10.0.0.1", port=8080, node_name="n1"),
         ProxyEndpoint(ip="10.0.0.2", port=8080, ready=False),
     )
-    assert endpoints_view(endpoints, address_type=AddressType.IPV6).ports == {}
+    assert proxy_view_of_endpoints(endpoints, address_type=AddressType.IPV6).ports == {}
 
 
 def test_endpoints_from_slices_builds_canonical_endpoints() -> None:
