@@ -9,6 +9,7 @@ callers can catch either::
         ├── YAMLSyntaxError              not YAML/JSON at all; has file:line:column
         └── StructureError               wrong JSON type, unknown field, missing
                                          required field, unknown kind
+    └── ApplyError (RuntimeError)        a write to a cluster failed; names the object
 
 A load error carries every `Problem` found, not just the first. Each problem
 names its field path in the Kubernetes form (``endpoints[3].addresses[0]``)
@@ -20,6 +21,7 @@ from __future__ import annotations
 import attrs
 
 __all__ = [
+    "ApplyError",
     "EndpointSliceError",
     "LoadError",
     "Problem",
@@ -89,3 +91,37 @@ class YAMLSyntaxError(LoadError):
 
 class StructureError(LoadError):
     """The data has the wrong shape: a wrong type, an unknown or missing field, an unknown kind."""
+
+
+class ApplyError(EndpointSliceError, RuntimeError):
+    """A write (or read) of `endpointslice.apply` that the cluster refused or never answered.
+
+    Attributes:
+        verb: ``create``, ``update``, ``delete`` or ``list``.
+        name: ``namespace/name`` of the object (``namespace/generateName*`` for a create
+            without a name, the label selector for a list).
+        status: The HTTP status code, or `None` when no answer came.
+        reason: The API's reason (``Conflict``, ``Forbidden``, ``Invalid``), or the
+            connection error's class name.
+        message: The API's message, or the connection error's.
+        done: What was written before the failure, as ``verb name`` lines.
+    """
+
+    def __init__(
+        self,
+        *,
+        verb: str,
+        name: str,
+        status: int | None,
+        reason: str,
+        message: str,
+        done: tuple[str, ...] = (),
+    ) -> None:
+        self.verb = verb
+        self.name = name
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.done = done
+        code = f"{status} {reason}" if status is not None else reason
+        super().__init__(f"{verb} {name}: {code}: {message}")
