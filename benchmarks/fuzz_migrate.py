@@ -43,9 +43,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from endpointslice import Endpoints, EndpointsList, KubeList, io
+from endpointslice import Endpoints, EndpointsList, io
 from endpointslice._cli import main as cli
 from endpointslice.errors import LoadError
+from endpointslice.kinds import KubeList
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIR = """\

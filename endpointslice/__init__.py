@@ -1,13 +1,22 @@
 """Model, pack, reconcile, diff and validate Kubernetes EndpointSlices, in pure Python.
 
-The public API is exactly what ``__all__`` lists. Each name is imported from its
-module on first use (PEP 562), so that ``import endpointslice`` and the command line's
-``--version`` load no models, YAML or cattrs until something needs them.
+The public API is exactly what ``__all__`` lists.
+
+The top level holds the main verbs (``load``, ``loads``, ``dump``, ``dumps``, ``validate``,
+``pack``, ``reconcile``, ``diff``, ``migrate``), the `Plan` that ``reconcile`` returns, the
+models, their enums and the errors. Everything else lives in its module, as
+``endpointslice.packing.NameStrategy`` or ``endpointslice.proxy.proxy_view`` (docs/api.md
+lists every module's names).
+
+Each name is imported from its module on first use (PEP 562), so that ``import endpointslice``
+and the command line's ``--version`` load no models, YAML or cattrs until something needs them.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 import typing
 
 #: The version of this package, equal to ``project.version`` in pyproject.toml (a test keeps them equal).
@@ -16,9 +25,8 @@ __version__ = "0.1.0"
 if typing.TYPE_CHECKING:
     from ._frozen import FrozenDict
     from ._model import ModelTypeError
+    from .diff import diff
     from .discovery import (
-        LABEL_MANAGED_BY,
-        LABEL_SERVICE_NAME,
         Endpoint,
         EndpointConditions,
         EndpointHints,
@@ -28,14 +36,7 @@ if typing.TYPE_CHECKING:
         ForNode,
         ForZone,
     )
-    from .endpoints import (
-        ANNOTATION_OVER_CAPACITY,
-        EndpointAddress,
-        Endpoints,
-        EndpointsList,
-        EndpointsPort,
-        EndpointSubset,
-    )
+    from .endpoints import EndpointAddress, Endpoints, EndpointsList, EndpointsPort, EndpointSubset
     from .enums import (
         AddressType,
         ConditionStatus,
@@ -48,34 +49,13 @@ if typing.TYPE_CHECKING:
         ServiceInternalTrafficPolicy,
         ServiceType,
         TrafficDistribution,
-        default_protocol,
-        is_known,
-        wire_value,
     )
     from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
-    from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
+    from .io import dump, dumps, load, loads
     from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
-    from .migrate import migrate_endpoints, view_differences
-    from .mirroring import mirror
-    from .packing import (
-        DesiredState,
-        NameStrategy,
-        PackingError,
-        desired_endpoints,
-        desired_from_endpoints,
-        endpoint_identity,
-        pack,
-    )
-    from .proxy import (
-        ProxyEndpoint,
-        ServiceView,
-        endpoints_from_slices,
-        proxy_view,
-        proxy_view_of_endpoints,
-        select_endpoints,
-    )
-    from .reconcile import Plan, SliceUpdate
-    from .repack import repack_subsets
+    from .migrate import migrate
+    from .packing import PackingError, pack
+    from .reconcile import Plan, reconcile
     from .service import (
         ClientIPConfig,
         Condition,
@@ -89,16 +69,7 @@ if typing.TYPE_CHECKING:
         ServiceStatus,
         SessionAffinityConfig,
     )
-    from .validation import (
-        ErrorType,
-        FieldError,
-        KubeVersion,
-        UnsupportedKindError,
-        validate,
-        validate_endpoint_slice,
-        validate_endpoints,
-        validate_service,
-    )
+    from .validation import UnsupportedKindError, validate
     from .workloads import (
         Container,
         ContainerPort,
@@ -119,8 +90,7 @@ if typing.TYPE_CHECKING:
 _HOMES: dict[str, str] = {
     "FrozenDict": "_frozen",
     "ModelTypeError": "_model",
-    "LABEL_MANAGED_BY": "discovery",
-    "LABEL_SERVICE_NAME": "discovery",
+    "diff": "diff",
     "Endpoint": "discovery",
     "EndpointConditions": "discovery",
     "EndpointHints": "discovery",
@@ -129,7 +99,6 @@ _HOMES: dict[str, str] = {
     "EndpointSliceList": "discovery",
     "ForNode": "discovery",
     "ForZone": "discovery",
-    "ANNOTATION_OVER_CAPACITY": "endpoints",
     "EndpointAddress": "endpoints",
     "EndpointSubset": "endpoints",
     "Endpoints": "endpoints",
@@ -146,44 +115,26 @@ _HOMES: dict[str, str] = {
     "ServiceInternalTrafficPolicy": "enums",
     "ServiceType": "enums",
     "TrafficDistribution": "enums",
-    "default_protocol": "enums",
-    "is_known": "enums",
-    "wire_value": "enums",
     "EndpointSliceError": "errors",
     "LoadError": "errors",
     "Problem": "errors",
     "StructureError": "errors",
     "YAMLSyntaxError": "errors",
-    "KINDS": "kinds",
-    "KubeList": "kinds",
-    "KubeObject": "kinds",
-    "OtherObject": "kinds",
-    "kind_of": "kinds",
+    "dump": "io",
+    "dumps": "io",
+    "load": "io",
+    "loads": "io",
     "ListMeta": "meta",
     "ManagedFieldsEntry": "meta",
     "ObjectMeta": "meta",
     "ObjectReference": "meta",
     "OwnerReference": "meta",
     "ShardInfo": "meta",
-    "migrate_endpoints": "migrate",
-    "view_differences": "migrate",
-    "mirror": "mirroring",
-    "DesiredState": "packing",
-    "NameStrategy": "packing",
+    "migrate": "migrate",
     "PackingError": "packing",
-    "desired_endpoints": "packing",
-    "desired_from_endpoints": "packing",
-    "endpoint_identity": "packing",
     "pack": "packing",
-    "ProxyEndpoint": "proxy",
-    "ServiceView": "proxy",
-    "endpoints_from_slices": "proxy",
-    "proxy_view": "proxy",
-    "proxy_view_of_endpoints": "proxy",
-    "select_endpoints": "proxy",
     "Plan": "reconcile",
-    "SliceUpdate": "reconcile",
-    "repack_subsets": "repack",
+    "reconcile": "reconcile",
     "ClientIPConfig": "service",
     "Condition": "service",
     "LoadBalancerIngress": "service",
@@ -195,14 +146,8 @@ _HOMES: dict[str, str] = {
     "ServiceSpec": "service",
     "ServiceStatus": "service",
     "SessionAffinityConfig": "service",
-    "ErrorType": "validation",
-    "FieldError": "validation",
-    "KubeVersion": "validation",
     "UnsupportedKindError": "validation",
     "validate": "validation",
-    "validate_endpoint_slice": "validation",
-    "validate_endpoints": "validation",
-    "validate_service": "validation",
     "Container": "workloads",
     "ContainerPort": "workloads",
     "Node": "workloads",
@@ -219,17 +164,12 @@ _HOMES: dict[str, str] = {
 }
 
 __all__ = [
-    "ANNOTATION_OVER_CAPACITY",
-    "KINDS",
-    "LABEL_MANAGED_BY",
-    "LABEL_SERVICE_NAME",
     "AddressType",
     "ClientIPConfig",
     "Condition",
     "ConditionStatus",
     "Container",
     "ContainerPort",
-    "DesiredState",
     "Endpoint",
     "EndpointAddress",
     "EndpointConditions",
@@ -242,23 +182,17 @@ __all__ = [
     "Endpoints",
     "EndpointsList",
     "EndpointsPort",
-    "ErrorType",
-    "FieldError",
     "ForNode",
     "ForZone",
     "FrozenDict",
     "IPFamily",
     "IPFamilyPolicy",
-    "KubeList",
-    "KubeObject",
-    "KubeVersion",
     "ListMeta",
     "LoadBalancerIngress",
     "LoadBalancerStatus",
     "LoadError",
     "ManagedFieldsEntry",
     "ModelTypeError",
-    "NameStrategy",
     "Node",
     "NodeCondition",
     "NodeList",
@@ -266,7 +200,6 @@ __all__ = [
     "NodeStatus",
     "ObjectMeta",
     "ObjectReference",
-    "OtherObject",
     "OwnerReference",
     "PackingError",
     "Plan",
@@ -280,7 +213,6 @@ __all__ = [
     "PortStatus",
     "Problem",
     "Protocol",
-    "ProxyEndpoint",
     "Service",
     "ServiceAffinity",
     "ServiceExternalTrafficPolicy",
@@ -290,35 +222,36 @@ __all__ = [
     "ServiceSpec",
     "ServiceStatus",
     "ServiceType",
-    "ServiceView",
     "SessionAffinityConfig",
     "ShardInfo",
-    "SliceUpdate",
     "StructureError",
     "TrafficDistribution",
     "UnsupportedKindError",
     "YAMLSyntaxError",
-    "default_protocol",
-    "desired_endpoints",
-    "desired_from_endpoints",
-    "endpoint_identity",
-    "endpoints_from_slices",
-    "is_known",
-    "kind_of",
-    "migrate_endpoints",
-    "mirror",
+    "diff",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "migrate",
     "pack",
-    "proxy_view",
-    "proxy_view_of_endpoints",
-    "repack_subsets",
-    "select_endpoints",
+    "reconcile",
     "validate",
-    "validate_endpoint_slice",
-    "validate_endpoints",
-    "validate_service",
-    "view_differences",
-    "wire_value",
 ]
+
+
+class _Package(types.ModuleType):
+    """The package's own module type: a verb named like its module keeps its name when that module loads."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Importing ``endpointslice.diff`` binds that module to the package's name ``diff``, where
+        # the exported function ``diff`` belongs; the module stays reachable by import.
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 if not typing.TYPE_CHECKING:  # For type checkers and IDEs the imports above are the truth.
 

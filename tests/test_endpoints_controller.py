@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from endpointslice import (
-    ANNOTATION_OVER_CAPACITY,
     Container,
     ContainerPort,
     EndpointAddress,
@@ -24,6 +23,7 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
 )
+from endpointslice.endpoints import ANNOTATION_OVER_CAPACITY
 from endpointslice.endpoints_controller import endpoints_for_service, pod_in_endpoints
 
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"

@@ -2,7 +2,8 @@
 
 ``__all__`` is sorted the way ruff's RUF022 sorts it (constants, then classes, then functions,
 each alphabetically), names only things that exist, and leaves out nothing public that the
-module defines. The package re-exports every model, enum and error.
+module defines. The package exports the main verbs, ``Plan``, and every model, enum and error
+class; every public name is named in docs/.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import __future__
 import importlib
 import inspect
 import pkgutil
+import re
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +26,87 @@ PUBLIC_MODULES = ["endpointslice"] + sorted(
     f"endpointslice.{m.name}" for m in pkgutil.iter_modules(endpointslice.__path__) if not m.name.startswith("_")
 )
 
-#: Modules whose every public name the package itself re-exports.
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+#: The package's whole public surface: the main verbs, the `Plan` of ``reconcile``, and the models,
+#: enums and errors. Everything else keeps its home in its module (docs/api.md).
+PACKAGE_ALL = [
+    "AddressType",
+    "ClientIPConfig",
+    "Condition",
+    "ConditionStatus",
+    "Container",
+    "ContainerPort",
+    "Endpoint",
+    "EndpointAddress",
+    "EndpointConditions",
+    "EndpointHints",
+    "EndpointPort",
+    "EndpointSlice",
+    "EndpointSliceError",
+    "EndpointSliceList",
+    "EndpointSubset",
+    "Endpoints",
+    "EndpointsList",
+    "EndpointsPort",
+    "ForNode",
+    "ForZone",
+    "FrozenDict",
+    "IPFamily",
+    "IPFamilyPolicy",
+    "ListMeta",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
+    "LoadError",
+    "ManagedFieldsEntry",
+    "ModelTypeError",
+    "Node",
+    "NodeCondition",
+    "NodeList",
+    "NodeSpec",
+    "NodeStatus",
+    "ObjectMeta",
+    "ObjectReference",
+    "OwnerReference",
+    "PackingError",
+    "Plan",
+    "Pod",
+    "PodCondition",
+    "PodIP",
+    "PodList",
+    "PodPhase",
+    "PodSpec",
+    "PodStatus",
+    "PortStatus",
+    "Problem",
+    "Protocol",
+    "Service",
+    "ServiceAffinity",
+    "ServiceExternalTrafficPolicy",
+    "ServiceInternalTrafficPolicy",
+    "ServiceList",
+    "ServicePort",
+    "ServiceSpec",
+    "ServiceStatus",
+    "ServiceType",
+    "SessionAffinityConfig",
+    "ShardInfo",
+    "StructureError",
+    "TrafficDistribution",
+    "UnsupportedKindError",
+    "YAMLSyntaxError",
+    "diff",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "migrate",
+    "pack",
+    "reconcile",
+    "validate",
+]
+
+#: Modules whose every public class (model, enum, error) the package itself re-exports.
 REEXPORTED = [
     "endpointslice.discovery",
     "endpointslice.endpoints",
@@ -115,12 +198,42 @@ class TestPackage:
 
         assert stray == set()
 
+    def test_all_is_the_small_surface(self) -> None:
+        """The package exports exactly the main verbs, ``Plan``, the models, their enums and the errors."""
+        assert endpointslice.__all__ == PACKAGE_ALL
+
     @pytest.mark.parametrize("name", REEXPORTED)
     def test_models_enums_and_errors_are_reexported(self, name: str) -> None:
-        """The package exports every public name of the model, enum and error modules."""
+        """The package exports every public class of the model, enum and error modules (not their constants)."""
         module = importlib.import_module(name)
+        classes = {n for n in _all(module) if inspect.isclass(getattr(module, n))}
 
-        assert sorted(set(_all(module)) - set(endpointslice.__all__)) == []
+        assert sorted(classes - set(endpointslice.__all__)) == []
+
+    def test_each_name_is_its_homes_object(self) -> None:
+        """Every exported name is the very object its module defines, not a copy or a wrapper."""
+        for name in endpointslice.__all__:
+            value = getattr(endpointslice, name)
+            home = importlib.import_module(value.__module__)
+
+            assert getattr(home, name) is value, name
+
+    def test_verbs_stay_functions_after_their_modules_load(self) -> None:
+        """``diff``, ``migrate`` and ``reconcile`` are the functions even once their modules are imported.
+
+        Importing ``endpointslice.diff`` binds the module to the package's name ``diff``; the
+        package keeps the function there, in a fresh process where nothing was loaded before.
+        """
+        code = (
+            "import importlib, endpointslice\n"
+            "for name in ('diff', 'migrate', 'reconcile'):\n"
+            "    module = importlib.import_module('endpointslice.' + name)\n"
+            "    print(name, getattr(endpointslice, name) is getattr(module, name))\n"
+        )
+
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+
+        assert (result.stdout, result.stderr) == ("diff True\nmigrate True\nreconcile True\n", "")
 
     def test_strategies_are_not_exported_by_the_package(self) -> None:
         """Hypothesis is an optional extra, so the package does not import the strategies."""
@@ -138,3 +251,28 @@ class TestPackage:
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
 
         assert (result.returncode, result.stdout, result.stderr) == (0, "strategies need hypothesis\n", "")
+
+
+class TestDocumented:
+    """Every public name is named in docs/, and docs/api.md names nothing that is gone."""
+
+    def test_every_public_name_is_in_the_docs(self, module: types.ModuleType) -> None:
+        """Each name of each public module's ``__all__`` appears in some page of docs/."""
+        text = "\n".join(page.read_text(encoding="utf-8") for page in DOCS.glob("*.md"))
+
+        assert [n for n in _all(module) if not re.search(rf"(?<![\w]){re.escape(n)}(?!\w)", text)] == []
+
+    def test_the_api_page_lists_only_real_names(self) -> None:
+        """Every ``- `name``` under a module heading of docs/api.md is in that module's ``__all__``."""
+        stale = []
+        module: types.ModuleType | None = None
+        for line in (DOCS / "api.md").read_text(encoding="utf-8").splitlines():
+            heading = re.fullmatch(r"## `([\w.]+)`", line)
+            if heading:
+                module = importlib.import_module(heading.group(1))
+                continue
+            entry = re.match(r"- `(\w+)`:", line)
+            if entry and module is not None and entry.group(1) not in _all(module):
+                stale.append(f"{module.__name__}.{entry.group(1)}")
+
+        assert stale == []

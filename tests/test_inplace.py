@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import endpointslice._cmd_migrate as cmd
-from endpointslice import EndpointSlice, KubeObject, io, strategies
+from endpointslice import EndpointSlice, io, strategies
 from endpointslice._cli import main
 from endpointslice._inplace import Source, content_region, splice
 from endpointslice._inplace import stage as _inplace_stage
 from endpointslice.errors import LoadError
+from endpointslice.kinds import KubeObject
 from endpointslice.migrate import migrate
 from endpointslice.migrate import migrate as real_migrate
 

@@ -30,7 +30,6 @@ from endpointslice import (
     EndpointSlice,
     EndpointSliceList,
     EndpointsList,
-    KubeList,
     ListMeta,
     ModelTypeError,
     ObjectMeta,
@@ -39,12 +38,12 @@ from endpointslice import (
     ServiceList,
     ServicePort,
     ServiceSpec,
-    is_known,
     strategies,
 )
+from endpointslice.enums import is_known
 from endpointslice.errors import EndpointSliceError, LoadError, StructureError, YAMLSyntaxError
 from endpointslice.io import Output, dump, dumps, flatten, from_dict, load, load_documents, loads, to_dict
-from endpointslice.kinds import OtherObject
+from endpointslice.kinds import KubeList, OtherObject
 
 DATA = Path(__file__).parent / "data"
 KUBECTL_YAML = sorted((DATA / "kubectl").glob("*.yaml"))

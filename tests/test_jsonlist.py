@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from kind_strategies import LIST_KINDS
 
-from endpointslice import EndpointSliceList, KubeList, LoadError, Service, ServiceList, io, strategies
+from endpointslice import EndpointSliceList, LoadError, Service, ServiceList, io, strategies
 from endpointslice import _jsonlist as jsonlist
 from endpointslice.io import _load_json_list
+from endpointslice.kinds import KubeList
 
 
 def _outcome(text: str | bytes) -> list[str]:

@@ -23,7 +23,6 @@ from endpointslice import (
     EndpointsPort,
     EndpointSubset,
     FrozenDict,
-    KubeList,
     ObjectMeta,
     ObjectReference,
     PackingError,
@@ -33,6 +32,7 @@ from endpointslice import (
     io,
 )
 from endpointslice._cli import main
+from endpointslice.kinds import KubeList
 from endpointslice.migrate import DEFAULT_MANAGED_BY, migrate, migrate_endpoints, view_differences
 from endpointslice.validation import validate_endpoint_slice
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from endpointslice import (
-    ANNOTATION_OVER_CAPACITY,
     AddressType,
     Endpoint,
     EndpointAddress,
@@ -25,6 +24,7 @@ from endpointslice import (
     ServiceSpec,
     TrafficDistribution,
 )
+from endpointslice.endpoints import ANNOTATION_OVER_CAPACITY
 from endpointslice.proxy import (
     MixedServicesError,
     ProxyEndpoint,

@@ -13,8 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from endpointslice import (
-    LABEL_MANAGED_BY,
-    LABEL_SERVICE_NAME,
     AddressType,
     ConditionStatus,
     Container,
@@ -40,6 +38,7 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
 )
+from endpointslice.discovery import LABEL_MANAGED_BY, LABEL_SERVICE_NAME
 from endpointslice.io import to_dict
 from endpointslice.packing import (
     ANNOTATION_TRIGGER_TIME,

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from endpointslice import (
-    ANNOTATION_OVER_CAPACITY,
     EndpointAddress,
     Endpoints,
     EndpointsPort,
@@ -18,6 +17,7 @@ from endpointslice import (
     ObjectMeta,
     ObjectReference,
 )
+from endpointslice.endpoints import ANNOTATION_OVER_CAPACITY
 from endpointslice.repack import (
     MAX_ENDPOINTS_ADDRESSES,
     repack_subsets,

@@ -30,9 +30,9 @@ from endpointslice import (
     Pod,
     Service,
     ServiceType,
-    is_known,
     strategies,
 )
+from endpointslice.enums import is_known
 from endpointslice.validation import validate
 
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
