@@ -26,3 +26,33 @@ _PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 if _PROFILE not in ("dev", "ci"):
     raise pytest.UsageError(f"HYPOTHESIS_PROFILE={_PROFILE!r}: expected 'dev' or 'ci'")
 settings.load_profile(_PROFILE)
+
+
+# `pytest -n auto` (the README's command) runs the suite on pytest-xdist workers. Two hooks shape
+# that for the control-plane suites (tests/kube), which start one real control plane per worker
+# that runs any of them, and spend most of their time waiting for its controllers:
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    # One worker per core, plus one for the control-plane suites: their waiting would otherwise
+    # hold a core that the CPU-bound tests could use.
+    del config
+    return (os.cpu_count() or 1) + 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    # Every tests/kube test on one worker, so that one control plane serves them all and the
+    # module-level tallies of its property tests see every example; every other test is its own
+    # unit, so the remaining workers share them as `--dist load` would. (xdist's own
+    # `--dist loadgroup` cannot do this on pytest 9.2, where it no longer renames the tests.)
+    if config.getvalue("dist") != "load":
+        return None  # The user chose a distribution mode: respect it.
+    from xdist.scheduler import LoadScopeScheduling
+
+    class KubeTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/kube" if nodeid.startswith("tests/kube/") else nodeid
+
+    return KubeTogether(config, log)
