@@ -51,7 +51,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
         return None  # The user chose a distribution mode: respect it.
     from xdist.scheduler import LoadScopeScheduling
 
-    class KubeTogether(LoadScopeScheduling):
+    class KubeTogether(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no type hints.
         def _split_scope(self, nodeid: str) -> str:
             return "tests/kube" if nodeid.startswith("tests/kube/") else nodeid
 
