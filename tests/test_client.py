@@ -249,7 +249,7 @@ class TestToClient:
 def test_import_needs_neither_client() -> None:
     """`import endpointslice` and `import endpointslice.client` load neither client package."""
     code = (
-        "import sys, endpointslice, endpointslice.client\n"
+        "import sys, endpointslice, endpointslice.client, endpointslice.apply\n"
         "assert not {'kubernetes', 'lightkube'} & set(sys.modules), sorted(sys.modules)\n"
     )
 
