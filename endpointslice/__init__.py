@@ -3,8 +3,8 @@
 The public API is exactly what ``__all__`` lists.
 
 The top level holds the main verbs (``load``, ``loads``, ``dump``, ``dumps``, ``validate``,
-``pack``, ``reconcile``, ``diff``, ``migrate``), the `Plan` that ``reconcile`` returns, the
-models, their enums and the errors. Everything else lives in its module, as
+``pack``, ``reconcile``, ``diff``, ``migrate``, ``apply_plan``, ``from_client``, ``to_client``),
+the `Plan` that ``reconcile`` returns, the models, their enums and the errors. Everything else lives in its module, as
 ``endpointslice.packing.NameStrategy`` or ``endpointslice.proxy.proxy_view`` (docs/api.md
 lists every module's names).
 
@@ -25,6 +25,8 @@ __version__ = "0.1.0"
 if typing.TYPE_CHECKING:
     from ._frozen import FrozenDict
     from ._model import ModelTypeError
+    from .apply import apply_plan
+    from .client import from_client, to_client
     from .diff import diff
     from .discovery import (
         Endpoint,
@@ -50,7 +52,7 @@ if typing.TYPE_CHECKING:
         ServiceType,
         TrafficDistribution,
     )
-    from .errors import EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
+    from .errors import ApplyError, EndpointSliceError, LoadError, Problem, StructureError, YAMLSyntaxError
     from .io import dump, dumps, load, loads
     from .meta import ListMeta, ManagedFieldsEntry, ObjectMeta, ObjectReference, OwnerReference, ShardInfo
     from .migrate import migrate
@@ -90,6 +92,9 @@ if typing.TYPE_CHECKING:
 _HOMES: dict[str, str] = {
     "FrozenDict": "_frozen",
     "ModelTypeError": "_model",
+    "apply_plan": "apply",
+    "from_client": "client",
+    "to_client": "client",
     "diff": "diff",
     "Endpoint": "discovery",
     "EndpointConditions": "discovery",
@@ -115,6 +120,7 @@ _HOMES: dict[str, str] = {
     "ServiceInternalTrafficPolicy": "enums",
     "ServiceType": "enums",
     "TrafficDistribution": "enums",
+    "ApplyError": "errors",
     "EndpointSliceError": "errors",
     "LoadError": "errors",
     "Problem": "errors",
@@ -165,6 +171,7 @@ _HOMES: dict[str, str] = {
 
 __all__ = [
     "AddressType",
+    "ApplyError",
     "ClientIPConfig",
     "Condition",
     "ConditionStatus",
@@ -228,14 +235,17 @@ __all__ = [
     "TrafficDistribution",
     "UnsupportedKindError",
     "YAMLSyntaxError",
+    "apply_plan",
     "diff",
     "dump",
     "dumps",
+    "from_client",
     "load",
     "loads",
     "migrate",
     "pack",
     "reconcile",
+    "to_client",
     "validate",
 ]
 

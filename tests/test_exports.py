@@ -32,6 +32,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 #: enums and errors. Everything else keeps its home in its module (docs/api.md).
 PACKAGE_ALL = [
     "AddressType",
+    "ApplyError",
     "ClientIPConfig",
     "Condition",
     "ConditionStatus",
@@ -95,14 +96,17 @@ PACKAGE_ALL = [
     "TrafficDistribution",
     "UnsupportedKindError",
     "YAMLSyntaxError",
+    "apply_plan",
     "diff",
     "dump",
     "dumps",
+    "from_client",
     "load",
     "loads",
     "migrate",
     "pack",
     "reconcile",
+    "to_client",
     "validate",
 ]
 
@@ -238,6 +242,18 @@ class TestPackage:
     def test_strategies_are_not_exported_by_the_package(self) -> None:
         """Hypothesis is an optional extra, so the package does not import the strategies."""
         assert "strategies" not in endpointslice.__all__
+
+    def test_every_name_imports_without_the_optional_clients(self) -> None:
+        """``from endpointslice import *`` works without the kubernetes and lightkube packages."""
+        code = (
+            "import sys; sys.modules['kubernetes'] = sys.modules['lightkube'] = None\n"
+            "from endpointslice import *\n"
+            "print(apply_plan.__name__, from_client.__name__, to_client.__name__)\n"
+        )
+
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+
+        assert (result.returncode, result.stdout, result.stderr) == (0, "apply_plan from_client to_client\n", "")
 
     def test_package_imports_without_hypothesis(self) -> None:
         """Without Hypothesis the package imports, and only the strategies module fails to."""
