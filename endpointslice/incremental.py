@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 import attrs
@@ -56,6 +57,38 @@ from .reconcile import Plan, SliceUpdate, _with_annotation, is_managed_slice, re
 from .service import Service
 
 __all__ = ["IncrementalReconciler"]
+
+
+class _Names:
+    """Slice names with the smallest always at hand: a set, and a min-heap that may hold stale names.
+
+    An add picks the smallest name among the slices of the best size; taking ``min`` of a
+    set cost as much as there were such slices, which a rolling update makes many of.
+    """
+
+    __slots__ = ("heap", "live")
+
+    def __init__(self) -> None:
+        self.live: set[str] = set()
+        self.heap: list[str] = []
+
+    def add(self, name: str) -> None:
+        if name not in self.live:
+            self.live.add(name)
+            heapq.heappush(self.heap, name)
+
+    def discard(self, name: str) -> None:
+        self.live.discard(name)
+        # Stale names are popped lazily by `first`; rebuilding once they outnumber the live
+        # ones keeps the heap within a constant factor of the set (a sorted list is a heap).
+        if len(self.heap) > 2 * len(self.live) + 8:
+            self.heap = sorted(self.live)
+
+    def first(self) -> str:
+        heap = self.heap
+        while heap[0] not in self.live:
+            heapq.heappop(heap)
+        return heap[0]
 
 
 class IncrementalReconciler:
@@ -125,33 +158,49 @@ class IncrementalReconciler:
         self._all: dict[str, EndpointSlice] = {s.metadata.name or "": s for s in slices}
         self._where: dict[EndpointIdentity, str] = {}
         self._members: dict[str, list[EndpointIdentity]] = {}
-        self._buckets: dict[AddressType, dict[int, set[str]]] = {}
+        # Non-empty slices of the Service's port set by family, then by endpoint count. Counts
+        # and families with no slice are dropped, so an event looks only at counts that exist.
+        self._buckets: dict[AddressType, dict[int, _Names]] = {}
         for name, eps in self._all.items():
             if is_managed_slice(eps, self._service, managed_by=self._managed_by):
                 self._track(name, eps)
 
-    def _bucket(self, eps: EndpointSlice) -> set[str] | None:
+    def _file(self, name: str, eps: EndpointSlice) -> None:
         at = eps.address_type
         size = len(eps.endpoints or ())
-        if not isinstance(at, AddressType) or not size or port_group_key(eps.ports) != self._key:
-            return None
-        return self._buckets.setdefault(at, {}).setdefault(size, set())
+        if isinstance(at, AddressType) and size and port_group_key(eps.ports) == self._key:
+            sizes = self._buckets.setdefault(at, {})
+            names = sizes.get(size)
+            if names is None:
+                names = sizes[size] = _Names()
+            names.add(name)
+
+    def _unfile(self, name: str, eps: EndpointSlice) -> None:
+        at = eps.address_type
+        if not isinstance(at, AddressType):
+            return
+        size = len(eps.endpoints or ())
+        sizes = self._buckets.get(at)
+        names = None if sizes is None else sizes.get(size)
+        if sizes is None or names is None or name not in names.live:
+            return
+        names.discard(name)
+        if not names.live:
+            del sizes[size]
+            if not sizes:
+                del self._buckets[at]
 
     def _track(self, name: str, eps: EndpointSlice) -> None:
         if not isinstance(eps.address_type, AddressType):
             return
-        bucket = self._bucket(eps)
-        if bucket is not None:
-            bucket.add(name)
+        self._file(name, eps)
         members = [endpoint_identity(e) for e in eps.endpoints or ()]
         self._members[name] = members
         for identity in members:
             self._where[identity] = name
 
     def _untrack(self, name: str, eps: EndpointSlice) -> None:
-        bucket = self._bucket(eps)
-        if bucket is not None:
-            bucket.discard(name)
+        self._unfile(name, eps)
         for identity in self._members.pop(name, ()):
             self._where.pop(identity, None)
 
@@ -236,12 +285,8 @@ class IncrementalReconciler:
         eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
         name = previous.metadata.name or ""
-        old_bucket = self._bucket(previous)
-        if old_bucket is not None:
-            old_bucket.discard(name)
-        new_bucket = self._bucket(eps)
-        if new_bucket is not None:
-            new_bucket.add(name)
+        self._unfile(name, previous)
+        self._file(name, eps)
         old = self._members.get(name)
         if members is not old:
             for identity in old or ():
@@ -257,7 +302,6 @@ class IncrementalReconciler:
             self._service.metadata.deletion_timestamp is not None
             or self._families() != families_before
             or not self._buckets.get(family)
-            or not any(self._buckets[family].values())
         )
 
     def add(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
@@ -300,12 +344,12 @@ class IncrementalReconciler:
     def _best_fit(self, family: AddressType) -> str | None:
         if self._limit <= 1:
             return None
-        buckets = self._buckets.get(family, {})
-        for size in range(self._limit - 1, 0, -1):
-            names = buckets.get(size)
-            if names:
-                return min(names)
-        return None
+        sizes = self._buckets.get(family)
+        if not sizes:
+            return None
+        # Only the counts that exist are looked at: at most one per endpoint a slice can hold.
+        best = max((size for size in sizes if size < self._limit), default=0)
+        return sizes[best].first() if best else None
 
     def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""

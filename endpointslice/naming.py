@@ -11,6 +11,7 @@ import enum
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, cast
 
 import attrs
@@ -88,8 +89,10 @@ def name_slices(
     """
     if strategy is NameStrategy.GENERATE:
         return tuple(slices)
-    used = set(taken)
-    used.update(s.metadata.name for s in slices if s.metadata.name)
+    # A set-like *taken* (such as a dict's keys) is consulted in place rather than copied, so
+    # naming one new slice costs no more than the names it tries, however many slices exist.
+    others = taken if isinstance(taken, AbstractSet) else set(taken)
+    used = {s.metadata.name for s in slices if s.metadata.name}
     out = []
     ordinal = 0
     for eps in slices:
@@ -100,13 +103,13 @@ def name_slices(
             while True:
                 ordinal += 1
                 name = _with_suffix(service_name, str(ordinal))
-                if name not in used:
+                if name not in used and name not in others:
                     break
         else:
             salt = 0
             while True:
                 name = _with_suffix(service_name, _hash_name(service_name, eps, salt))
-                if name not in used:
+                if name not in used and name not in others:
                     break
                 salt += 1
         used.add(name)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any
 
@@ -212,7 +213,9 @@ def simulate_generated_names(slices: Sequence[EndpointSlice], /, *, taken: Itera
     characters come from a hash of the prefix, the slice's position and its
     endpoints, so the result is reproducible. Names in *taken* are avoided.
     """
-    used = set(taken)
+    # As in `name_slices`: a set-like *taken* is consulted in place, not copied.
+    others = taken if isinstance(taken, AbstractSet) else set(taken)
+    used: set[str] = set()
     out = []
     for i, eps in enumerate(slices):
         if eps.metadata.name or not eps.metadata.generate_name:
@@ -223,7 +226,7 @@ def simulate_generated_names(slices: Sequence[EndpointSlice], /, *, taken: Itera
         while True:
             digest = hashlib.sha256(f"{prefix}\0{i}\0{salt}\0{_count(eps)}".encode()).digest()
             name = prefix + "".join(_GENERATED_ALPHABET[b % len(_GENERATED_ALPHABET)] for b in digest[:5])
-            if name not in used:
+            if name not in used and name not in others:
                 break
             salt += 1
         used.add(name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, KeysView
+
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from endpointslice import (
     ServicePort,
     ServiceSpec,
 )
+from endpointslice.enums import AddressType
 from endpointslice.incremental import IncrementalReconciler
 from endpointslice.packing import NameStrategy, PackingError
 from endpointslice.reconcile import Plan, reconcile
@@ -172,3 +176,135 @@ def test_the_last_endpoint_of_a_family_leaving_and_returning_keeps_the_plan_exac
         else:
             r.remove(endpoint)
         assert full(r, service, 3, NameStrategy.GENERATE).write_count == 0
+
+
+# -- random event sequences over several families and port sets -------------------------
+
+_PORT_SETS: tuple[tuple[ServicePort, ...], ...] = (
+    (ServicePort(name="pg", port=5432, target_port=5432),),
+    (ServicePort(name="a", port=80, target_port=8080), ServicePort(name="b", port=443, target_port="https")),
+    (),
+)
+
+
+def ported(ports: tuple[ServicePort, ...], families: tuple[str, ...]) -> Service:
+    return Service(
+        metadata=ObjectMeta(name="db", namespace="ns", uid="u1", labels=FrozenDict({"app": "db"})),
+        spec=ServiceSpec(ports=ports, ip_families=families),
+    )
+
+
+def any_ep(i: int, *, v6: bool, ready: bool, zone: int, pod: bool) -> Endpoint:
+    return Endpoint(
+        addresses=(f"2001:db8::{i:x}" if v6 else f"10.0.{i // 256}.{i % 256}",),
+        conditions=EndpointConditions(ready=ready),
+        zone=f"z{zone}",
+        target_ref=ObjectReference(kind="Pod", namespace="ns", name=f"p{i}") if pod else None,
+    )
+
+
+def any_eps(families: tuple[str, ...]) -> st.SearchStrategy[Endpoint]:
+    return st.builds(
+        any_ep,
+        st.integers(0, 40),
+        v6=st.sampled_from([f == "IPv6" for f in families]),
+        ready=st.booleans(),
+        zone=st.integers(0, 2),
+        pod=st.booleans(),
+    )
+
+
+@given(
+    st.sampled_from([("IPv4",), ("IPv6",), ("IPv4", "IPv6")]),
+    st.sampled_from(range(len(_PORT_SETS))),
+    st.integers(1, 6),
+    st.sampled_from(list(NameStrategy)),
+    st.data(),
+)
+def test_law_after_every_event_the_state_is_the_full_reconciles(
+    families: tuple[str, ...],
+    ports: int,
+    limit: int,
+    names: NameStrategy,
+    data: st.DataObject,
+) -> None:
+    # The existing slices may come from the Service's earlier port set, so the initial plan
+    # replaces them; then every add, remove and change must plan as the full reconcile does.
+    service = ported(_PORT_SETS[ports], families)
+    old_ports = data.draw(st.sampled_from(range(len(_PORT_SETS))), label="old ports")
+    eps = any_eps(families)
+    old = data.draw(st.lists(eps, max_size=12), label="old")
+    existing = reconcile(
+        ported(_PORT_SETS[old_ports], families), old, [], max_endpoints_per_slice=limit, managed_by="me"
+    ).apply([])
+    initial = data.draw(st.lists(eps, max_size=25), label="initial")
+    r = IncrementalReconciler(service, initial, existing, max_endpoints_per_slice=limit, managed_by="me", names=names)
+    assert full(r, service, limit, names) == Plan()
+    for _ in range(data.draw(st.integers(1, 40), label="events")):
+        kind = data.draw(st.sampled_from(["add", "add", "remove", "remove", "change"]), label="kind")
+        known = r.endpoints
+        if known and kind != "add" and data.draw(st.integers(0, 4), label="known"):
+            endpoint = data.draw(st.sampled_from(known), label="endpoint")
+            if kind == "change":
+                endpoint = attrs.evolve(
+                    endpoint,
+                    conditions=EndpointConditions(ready=data.draw(st.booleans(), label="ready")),
+                    zone=data.draw(st.sampled_from(["z0", "z1", "z2"]), label="zone"),
+                )
+        else:
+            endpoint = data.draw(eps, label="endpoint")
+        before = r.slices
+        plan = {"add": r.add, "remove": r.remove, "change": r.change}[kind](endpoint)
+        expected = reconcile(service, r.endpoints, before, max_endpoints_per_slice=limit, managed_by="me", names=names)
+        assert plan == expected
+        assert r.slices == sorted(plan.apply(before), key=lambda s: s.metadata.name or "")
+        assert full(r, service, limit, names) == Plan()
+
+
+class _NoIteration(set[str]):
+    """A set that answers membership but fails when an event iterates it."""
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("an event walked a set of slice names")
+
+
+class _NoKeyWalk(dict[str, EndpointSlice]):
+    """A slice table that fails when an event walks or copies its names."""
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]  # A spy: any view of the names will do.
+        spy = self
+
+        class Keys(KeysView[str]):
+            def __iter__(self) -> Iterator[str]:
+                raise AssertionError("an event copied every slice name")
+
+        return Keys(spy)
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("an event walked every slice")
+
+
+def test_an_add_that_creates_a_slice_does_not_copy_every_slice_name() -> None:
+    # Regression: naming the new slice copied the names of all slices into a set, so a
+    # rolling update on a Service whose slices were all full paid O(slices) per create.
+    r = IncrementalReconciler(svc(), [ep(i) for i in range(1, 10)], [], max_endpoints_per_slice=3, managed_by="me")
+    r._all = _NoKeyWalk(r._all)  # A spy in place of the real table.
+    plan = r.add(ep(20))
+    assert (len(plan.creates), plan.write_count) == (1, 1)
+    assert r.remove(ep(20)).write_count == 1
+
+
+def test_an_add_does_not_walk_every_slice_of_the_best_size() -> None:
+    # Regression: the add took min() of the names of every slice of the best size; after a
+    # remove from each of many slices, that is every slice of the Service.
+    r = IncrementalReconciler(
+        svc(families=("IPv4",)), [ep(i) for i in range(1, 31)], [], max_endpoints_per_slice=3, managed_by="me"
+    )
+    for eps in r.slices:
+        r.remove((eps.endpoints or ())[0])
+    names = r._buckets[AddressType.IPV4][2]
+    assert len(names.live) == 10
+    names.live = _NoIteration(names.live)
+    smallest = min(s.metadata.name or "" for s in r.slices if len(s.endpoints or ()) == 2)
+    plan = r.add(ep(40))
+    assert [u.slice.metadata.name for u in plan.updates] == [smallest]
