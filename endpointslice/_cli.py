@@ -48,11 +48,12 @@ _COMMANDS: dict[str, str] = {
     "migrate": "convert hand-written Endpoints into EndpointSlice manifests",
     "validate": "check manifests as the apiserver would, plus cross-object checks",
     "pack": "pack endpoints into EndpointSlices for a Service, or plan the writes against existing slices",
+    "apply": "apply the EndpointSlices of a Service to the cluster of the current kubeconfig (or dry-run them)",
     "diff": "show the endpoint-level difference between two sets of EndpointSlices",
     "simulate": "measure what Endpoints and EndpointSlices send over the wire for a workload, through the real engine",
 }
 #: The commands that read manifests, and so take ``--max-input-size``.
-_READERS = frozenset({"get", "migrate", "validate", "pack", "diff"})
+_READERS = frozenset({"get", "migrate", "validate", "pack", "apply", "diff"})
 #: ``io.MAX_INPUT_SIZE``, which a test keeps equal; spelled here so that parsing needs no ``io``.
 _MAX_INPUT_SIZE = 256 << 20
 

@@ -26,7 +26,7 @@ from .packing import EndpointsInput, NameStrategy
 from .reconcile import Plan, reconcile
 from .service import Service
 
-__all__ = ["ApplyResult", "apply_plan", "read_slices", "sync"]
+__all__ = ["ApplyResult", "apply_plan", "read_service", "read_slices", "sync"]
 
 #: Upstream's controller retries a failed sync with backoff; five plans cover a busy minute.
 DEFAULT_MAX_ATTEMPTS = 5
@@ -88,6 +88,7 @@ class _StaleError(Exception):
 
 
 class _Backend(Protocol):
+    def service(self, namespace: str, name: str) -> Service | None: ...
     def list(self, namespace: str, service: str) -> list[EndpointSlice]: ...
     def create(self, eps: EndpointSlice, namespace: str, dry_run: bool) -> EndpointSlice: ...
     def update(self, eps: EndpointSlice, namespace: str, dry_run: bool) -> EndpointSlice: ...
@@ -174,6 +175,15 @@ def read_slices(client: Any, namespace: str, service: str, /) -> list[EndpointSl
         ApplyError: The list was refused or not answered.
     """
     return _backend(client, None).list(namespace, service)
+
+
+def read_service(client: Any, namespace: str, name: str, /) -> Service | None:
+    """The Service *name* in *namespace* as the cluster holds it, or `None` if there is none.
+
+    Raises:
+        ApplyError: The read was refused (other than ``404``) or not answered.
+    """
+    return _backend(client, None).service(namespace, name)
 
 
 def sync(
@@ -374,6 +384,16 @@ class _Official:
             options["field_manager"] = self.field_manager
         return options
 
+    def service(self, namespace: str, name: str) -> Service | None:
+        from kubernetes.client import CoreV1Api
+
+        core = CoreV1Api(self.api.api_client)
+        try:
+            answer = self._call("get", f"{namespace}/{name}", lambda: core.read_namespaced_service(name, namespace))
+        except _StaleError:
+            return None
+        return from_client(answer, Service)
+
     def list(self, namespace: str, service: str) -> list[EndpointSlice]:
         selector = f"{LABEL_SERVICE_NAME}={service}"
         answer = self._call(
@@ -444,6 +464,17 @@ class _Lightkube:
             raise error from None
         except (httpx2.HTTPError, OSError) as exc:
             raise ApplyError(verb=verb, name=name, status=None, reason=type(exc).__name__, message=str(exc)) from None
+
+    def service(self, namespace: str, name: str) -> Service | None:
+        from lightkube.resources.core_v1 import Service as LightkubeService
+
+        try:
+            answer = self._call(
+                "get", f"{namespace}/{name}", lambda: self.client.get(LightkubeService, name, namespace=namespace)
+            )
+        except _StaleError:
+            return None
+        return from_client(answer, Service)
 
     def list(self, namespace: str, service: str) -> list[EndpointSlice]:
         from lightkube.resources.discovery_v1 import EndpointSlice as LightkubeSlice
