@@ -4,6 +4,11 @@ One line per problem in the default text output::
 
     web.yaml:12:7: error [api] EndpointSlice/shop/web-1: endpoints[0].addresses[0]: Invalid value: ...
 
+The switches follow kubeconform's, which CI users already know: ``--skip-kinds``,
+``--reject-kinds``, ``--ignore-filename-pattern``, ``--strict``, ``--summary``.
+Files that are not Kubernetes manifests (no ``kind``: a kustomization.yaml, a
+GitHub workflow, Helm values) are skipped with a note.
+
 Exit status: 0 clean, 1 problems found (errors, or warnings too with
 ``--strict``), 2 unreadable input or bad usage.
 """
@@ -11,63 +16,67 @@ Exit status: 0 clean, 1 problems found (errors, or warnings too with
 from __future__ import annotations
 
 import argparse
-import json
+import io as _io
+import os
 import re
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO, Any
 
-import attrs
-
-from . import io
-from ._text import clip, no_surrogates, printable, shorten
-from .checks import Finding, Severity, api_findings, run_checks
-from .errors import Problem
+from . import _input, io
+from ._text import clip, shorten
+from ._validate_report import Case, Located, Report, render
+from .checks import (
+    ANNOTATION_IGNORE_CHECKS,
+    CROSS_OBJECT_CHECKS,
+    Finding,
+    Severity,
+    api_findings,
+    ignored_checks,
+    run_checks,
+)
+from .discovery import EndpointSlice
+from .endpoints import Endpoints
+from .errors import LoadError, Problem
 from .kinds import KubeObject, OtherObject, kind_of
+from .service import Service
 from .validation import KubeVersion
 
 __all__ = ["register", "run"]
 
 HELP = "check manifests as the apiserver would, plus cross-object checks"
 
+OUTPUTS = ("text", "json", "github", "junit", "sarif")
+
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+_UNKNOWN = "unknown field"
 
-
-@attrs.frozen(kw_only=True)
-class Located:
-    """A finding (or a load problem) with its place in the input."""
-
-    file: str
-    line: int | None
-    column: int | None
-    severity: Severity
-    rule: str
-    kind: str
-    namespace: str
-    name: str
-    path: str
-    message: str
-
-    @property
-    def subject(self) -> str:
-        """``Kind/namespace/name``, or ``""`` for a problem with no object."""
-        return f"{self.kind}/{self.namespace}/{self.name}" if self.kind else ""
-
-    @property
-    def where(self) -> str:
-        """``file:line:col`` as far as it is known."""
-        parts = [self.file]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
-
-    def text(self) -> str:
-        """The problem without its location: ``Kind/ns/name: path: message``."""
-        parts = [p for p in (self.subject, self.path) if p]
-        return ": ".join([*parts, self.message])
+#: Kinds Kubernetes serves without a namespace, named ``Kind/name`` rather than ``Kind/default/name``.
+_CLUSTER_SCOPED = frozenset(
+    {
+        "APIService",
+        "CSIDriver",
+        "CSINode",
+        "CertificateSigningRequest",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "FlowSchema",
+        "IngressClass",
+        "MutatingWebhookConfiguration",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "PriorityClass",
+        "PriorityLevelConfiguration",
+        "RuntimeClass",
+        "StorageClass",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration",
+        "VolumeAttachment",
+    }
+)
 
 
 def register(sub: Any) -> None:
@@ -82,11 +91,60 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-o",
         "--output",
-        choices=("text", "json", "github", "junit"),
+        choices=OUTPUTS,
         default="text",
-        help="one line per problem (default), JSON, GitHub Actions annotations, or a JUnit report",
+        help="one line per problem (default), JSON, GitHub Actions annotations, a JUnit report or SARIF 2.1.0",
     )
-    p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="unknown fields are errors, and warnings fail too (exit 1); "
+        "by default unknown fields are reported as warnings, as kubeconform accepts them without -strict",
+    )
+    p.add_argument("--summary", action="store_true", help="end with one summary line, as kubeconform -summary")
+    p.add_argument(
+        "--skip-kinds",
+        "--skip",
+        action="append",
+        type=_kinds,
+        default=[],
+        metavar="KINDS",
+        help="comma-separated kinds (Deployment) or apiVersion/kind (apps/v1/Deployment) to leave out; repeatable",
+    )
+    p.add_argument(
+        "--reject-kinds",
+        "--reject",
+        action="append",
+        type=_kinds,
+        default=[],
+        metavar="KINDS",
+        help="comma-separated kinds or apiVersion/kind that are errors wherever they appear; repeatable",
+    )
+    p.add_argument(
+        "--ignore-filename-pattern",
+        action="append",
+        type=_pattern,
+        default=[],
+        metavar="REGEX",
+        help="leave out files whose path matches this regular expression (searched, not anchored); repeatable",
+    )
+    p.add_argument(
+        "--disable",
+        action="append",
+        type=_check_id,
+        default=[],
+        metavar="CHECK",
+        help=f"turn off a cross-object check (ES001 ... ES011) everywhere; repeatable. "
+        f"One object turns checks off for itself with the {ANNOTATION_IGNORE_CHECKS} annotation",
+    )
+    p.add_argument(
+        "--old",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="the stored objects: each input object with the same kind, namespace and name is checked "
+        "as an update of it (immutable fields, ratcheting); repeatable",
+    )
     p.add_argument(
         "--kube-version",
         default=str(KubeVersion.V1_37),
@@ -119,63 +177,296 @@ def _positive(text: str) -> int:
     return value
 
 
+def _kinds(text: str) -> frozenset[str]:
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError(f"no kind named: {text!r}")
+    return names
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {text!r}: {exc}") from None
+
+
+def _check_id(text: str) -> str:
+    if text not in CROSS_OBJECT_CHECKS:
+        raise argparse.ArgumentTypeError(
+            f"not a cross-object check: {text!r} (one of {', '.join(sorted(CROSS_OBJECT_CHECKS))})"
+        )
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``validate``; see the module docstring for the exit status."""
+    report = check(args)
+    sys.stdout.write(render(report, args.output, summary=args.summary))
+    if report.load_failed:
+        return 2
+    return 1 if report.failing else 0
+
+
+def check(args: argparse.Namespace) -> Report:
+    """Everything ``validate`` finds for *args*, ready to render."""
+    report = Report(strict=args.strict)
     paths = args.paths or ["-"]
-    docs, problems = io.load_paths(paths, keep_other_kinds=True)
-    if not docs and not problems:
+    stored = _stored(args.old, report)
+    docs: list[io.Document] = []
+    unknown: list[Problem] = []
+    for file in _files(paths, args.ignore_filename_pattern, report):
+        good, bad = _load_file(file, report)
+        docs.extend(good)
+        unknown.extend(bad)
+    if not docs and not report.problems and not report.cases and not report.files_skipped:
         # An empty file, a stream of only `---` and comments, empty stdin: kubectl refuses these too.
         source = ("<stdin>" if paths[0] == "-" else paths[0]) if len(paths) == 1 else "<input>"
-        problems = [Problem(source=source, message="no objects passed to validate")]
-    found = [_from_problem(p) for p in problems]
-    subjects: list[tuple[str, str]] = [(p.source or "<input>", p.source or "<input>") for p in problems]
-    found.extend(_findings(docs, args, subjects))
-    fails = any(f.severity is Severity.ERROR or args.strict for f in found)
-    sys.stdout.write(_render(found, subjects, args.output, args.strict))
-    if problems:
-        return 2
-    return 1 if fails else 0
+        report.add_problem(Problem(source=source, message="no objects passed to validate"))
+    _check_objects(docs, unknown, stored, args, report)
+    return report
 
 
-def _findings(
-    docs: Sequence[io.Document], args: argparse.Namespace, subjects: list[tuple[str, str]]
-) -> Iterator[Located]:
+def _files(paths: Sequence[str], ignore: Sequence[re.Pattern[str]], report: Report) -> Iterator[str]:
+    """The files to read: directories walked, and every path an ``--ignore-filename-pattern`` matches left out."""
+    for path in paths:
+        if path == "-":
+            yield path
+            continue
+        if os.path.isdir(path):
+            problems: list[Problem] = []
+            found = _input.walk(path, io.SUFFIXES, problems)
+            for p in problems:
+                report.add_problem(p)
+            kept = [f for f in found if not any(r.search(f) for r in ignore)]
+            if not found:
+                report.add_problem(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
+            yield from kept
+        elif not any(r.search(path) for r in ignore):
+            yield path
+
+
+def _stdin() -> IO[bytes] | IO[str]:
+    """Standard input read once, so that a document with unknown fields can be read again leniently."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        return _io.BytesIO(b"")
+    text = _input.read_stream(stream, "<stdin>")
+    return _io.BytesIO(text) if isinstance(text, bytes) else _io.StringIO(text)
+
+
+def _load_file(file: str, report: Report) -> tuple[list[io.Document], list[Problem]]:
+    """The documents of *file* and the unknown fields of documents that load without them.
+
+    Every other problem goes to *report*. A file none of whose documents names a kind is
+    not a manifest: it is skipped with a note rather than refused.
+    """
+    stdin: IO[bytes] | IO[str] | None = None
+    if file == "-":
+        try:
+            stdin = _stdin()
+        except LoadError as exc:
+            for p in exc.problems:
+                report.add_problem(p)
+            return [], []
+    good, bad = io.load_paths([file], keep_other_kinds=True, stdin=stdin)
+    if not good and bad and all(_not_a_manifest(p) for p in bad):
+        report.skip_file(bad[0].source or file, "not a Kubernetes manifest (no apiVersion and kind)")
+        return [], []
+    fatal = {p.document for p in bad if p.message != _UNKNOWN}
+    lenient = {p.document for p in bad if p.message == _UNKNOWN} - fatal
+    for p in bad:
+        if p.document in fatal or p.document is None:
+            report.add_problem(p)
+    if not lenient or None in lenient:
+        return good, []
+    if stdin is not None:
+        stdin.seek(0)
+    # The documents whose only problem is an unknown field are read again without it, so that
+    # they are checked too and the unknown field is reported as a finding of the object.
+    again, _ = io.load_paths([file], ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
+    good = sorted([*good, *(d for d in again if d.index in lenient)], key=lambda d: d.index)
+    return good, [p for p in bad if p.document in lenient]
+
+
+def _not_a_manifest(p: Problem) -> bool:
+    return not p.path and (p.message == "missing kind" or p.message.startswith("expected an object with apiVersion"))
+
+
+def _stored(paths: Sequence[str], report: Report) -> dict[tuple[str, str, str], KubeObject]:
+    """The objects of ``--old`` files by ``(kind, namespace, name)``."""
+    if not paths:
+        return {}
+    docs, problems = io.load_paths(paths)
+    for p in problems:
+        report.add_problem(p)
+    out: dict[tuple[str, str, str], KubeObject] = {}
+    for doc in docs:
+        for obj, _ in _expand(doc.object, ()):
+            kind, namespace, name = identity(obj)
+            out.setdefault((kind, namespace, name), obj)
+    return out
+
+
+def _check_objects(
+    docs: Sequence[io.Document],
+    unknown: Sequence[Problem],
+    stored: Mapping[tuple[str, str, str], KubeObject],
+    args: argparse.Namespace,
+    report: Report,
+) -> None:
     version = KubeVersion.coerce(args.kube_version)
+    skip = frozenset().union(*args.skip_kinds)
+    reject = frozenset().union(*args.reject_kinds)
+    disabled = frozenset(args.disable)
     places: dict[int, tuple[io.Document, tuple[str | int, ...]]] = {}
     objects: list[KubeObject] = []
+    cases: dict[int, Case] = {}
+    per_object: dict[int, list[Located]] = {}
     for doc in docs:
         for obj, prefix in _expand(doc.object, ()):
+            kind, namespace, name = identity(obj)
+            case = Case(file=doc.source, name=subject_of(kind, namespace, name))
+            cases[id(obj)] = case
+            report.cases.append(case)
             places[id(obj)] = (doc, prefix)
+            api_version = _api_version(obj)
+            if kind in skip or f"{api_version}/{kind}" in skip:
+                case.skipped = f"kind {kind} skipped by --skip-kinds"
+                continue
+            if kind in reject or f"{api_version}/{kind}" in reject:
+                line, column = doc.locate((*prefix, "kind"))
+                rejected = _located(
+                    obj,
+                    (doc.source, line, column),
+                    "rejected-kind",
+                    severity=Severity.ERROR,
+                    path="kind",
+                    message=f"prohibited resource kind {kind}",
+                )
+                per_object[id(obj)] = [rejected]
+                continue
             objects.append(obj)
-    per_object: dict[int, list[Finding]] = {}
+            if not isinstance(obj, (EndpointSlice, Endpoints, Service)):
+                case.skipped = f"not checked: no rules for kind {kind or '(none)'}"
+    for p in unknown:
+        owner, prefix = _owner(p, docs)
+        if owner is None:
+            report.add_problem(p)
+            continue
+        per_object.setdefault(id(owner), []).append(
+            _located(
+                owner,
+                (p.source or "<input>", p.line, p.column),
+                "unknown-field",
+                severity=Severity.ERROR if args.strict else Severity.WARNING,
+                path=clip(_relative(p.path, prefix), 1024),
+                message=_UNKNOWN,
+            )
+        )
+    findings: dict[int, list[Finding]] = {}
     for obj in objects:
-        per_object[id(obj)] = api_findings(obj, version=version, strict_ip=args.strict_ip)
+        old = stored.get(identity(obj))
+        findings[id(obj)] = api_findings(obj, version=version, strict_ip=args.strict_ip, old=old)
     for f in run_checks(objects, max_endpoints_per_slice=args.max_endpoints_per_slice):
-        per_object.setdefault(id(f.subject), []).append(f)
+        findings.setdefault(id(f.subject), []).append(f)
     for obj in objects:
         doc, prefix = places[id(obj)]
-        subjects.append((doc.source, _subject(obj)))
-        for f in per_object.get(id(obj), ()):
-            line, column = doc.locate((*prefix, *_segments(f.path)))
-            yield Located(
-                file=doc.source,
-                line=line,
-                column=column,
-                severity=f.severity,
-                rule=f.rule,
-                kind=f.kind,
-                namespace=clip(f.namespace or "default"),
-                name=clip(f.name),
-                path=clip(f.path, 1024),
-                message=shorten(f.message),
+        turned_off, not_checks = ignored_checks(obj)
+        out = per_object.setdefault(id(obj), [])
+        if not_checks:
+            path = f"metadata.annotations[{ANNOTATION_IGNORE_CHECKS}]"
+            line, column = doc.locate((*prefix, *_segments(path)))
+            out.append(
+                _located(
+                    obj,
+                    (doc.source, line, column),
+                    "ignore-checks",
+                    severity=Severity.WARNING,
+                    path=path,
+                    message=f"not cross-object checks, so not turned off: {', '.join(not_checks)}",
+                )
             )
+        for f in findings.get(id(obj), ()):
+            if f.rule in disabled or f.rule in turned_off:
+                continue
+            line, column = doc.locate((*prefix, *_segments(f.path)))
+            at = (doc.source, line, column)
+            out.append(_located(obj, at, f.rule, severity=f.severity, path=clip(f.path, 1024), message=f.message))
+    # Findings are printed object by object, in input order, the object's own load findings first.
+    for obj_id, case in cases.items():
+        for located in per_object.get(obj_id, ()):
+            report.found.append(located)
+            case.findings.append(located)
 
 
-def _subject(obj: KubeObject) -> str:
-    meta = getattr(obj, "metadata", None)
-    name = (getattr(meta, "name", None) or getattr(meta, "generate_name", None) or "") if meta else ""
-    namespace = (getattr(meta, "namespace", None) or "default") if meta else "default"
-    return f"{kind_of(obj)}/{clip(namespace)}/{clip(name)}"
+def _located(obj: KubeObject, at: tuple[str, int | None, int | None], rule: str, **fields: Any) -> Located:
+    """A finding about *obj* at ``(file, line, column)``; *fields* are ``severity``, ``path`` and ``message``."""
+    kind, namespace, name = identity(obj)
+    file, line, column = at
+    return Located(
+        file=file,
+        line=line,
+        column=column,
+        rule=rule,
+        kind=kind,
+        namespace=namespace,
+        name=name,
+        severity=fields["severity"],
+        path=fields["path"],
+        message=shorten(fields["message"]),
+    )
+
+
+def _owner(p: Problem, docs: Sequence[io.Document]) -> tuple[KubeObject | None, tuple[str | int, ...]]:
+    """The object (a list's item, or the document's object) an unknown field belongs to."""
+    for doc in docs:
+        if doc.source != p.source or doc.index != p.document:
+            continue
+        best: tuple[KubeObject | None, tuple[str | int, ...]] = (None, ())
+        for obj, prefix in _expand(doc.object, ()):
+            if tuple(p.segments[: len(prefix)]) == prefix and (best[0] is None or len(prefix) > len(best[1])):
+                best = (obj, prefix)
+        return best
+    return None, ()
+
+
+def _relative(path: str, prefix: tuple[str | int, ...]) -> str:
+    for part in prefix:
+        path = path.removeprefix(f"[{part}]" if isinstance(part, int) else str(part)).removeprefix(".")
+    return path
+
+
+def identity(obj: KubeObject) -> tuple[str, str, str]:
+    """``(kind, namespace, name)`` of any object.
+
+    The namespace is ``default`` when unset, as kubectl would create it, and ``""`` for a cluster-scoped kind.
+    """
+    kind = kind_of(obj)
+    if isinstance(obj, OtherObject):
+        meta = obj.data.get("metadata")
+        meta = meta if isinstance(meta, Mapping) else {}
+        name, namespace = meta.get("name") or meta.get("generateName"), meta.get("namespace")
+        name = name if isinstance(name, str) else ""
+        namespace = namespace if isinstance(namespace, str) else None
+    else:
+        meta = getattr(obj, "metadata", None)
+        name = (getattr(meta, "name", None) or getattr(meta, "generate_name", None) or "") if meta else ""
+        namespace = getattr(meta, "namespace", None) if meta else None
+    if not namespace:
+        namespace = "" if kind in _CLUSTER_SCOPED else "default"
+    return kind, clip(namespace), clip(name)
+
+
+def subject_of(kind: str, namespace: str, name: str) -> str:
+    """``Kind/namespace/name``, or ``Kind/name`` for a cluster-scoped kind."""
+    return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+
+
+def _api_version(obj: KubeObject) -> str:
+    if isinstance(obj, OtherObject):
+        return obj.api_version or ""
+    return str(getattr(type(obj), "api_version", ""))
 
 
 def _expand(obj: KubeObject, prefix: tuple[str | int, ...]) -> Iterator[tuple[KubeObject, tuple[str | int, ...]]]:
@@ -196,104 +487,3 @@ def _segments(path: str) -> Iterator[str | int]:
             yield int(bracket)
         elif bracket is not None:
             yield bracket
-
-
-def _from_problem(p: Problem) -> Located:
-    return Located(
-        file=p.source or "<input>",
-        line=p.line,
-        column=p.column,
-        severity=Severity.ERROR,
-        rule="load",
-        kind="",
-        namespace="",
-        name="",
-        path=clip(p.path, 1024),
-        message=shorten(p.message),
-    )
-
-
-def _render(found: Sequence[Located], subjects: Sequence[tuple[str, str]], output: str, strict: bool) -> str:
-    if output == "json":
-        return _render_json(found)
-    if output == "github":
-        return "".join(_github_line(f) + "\n" for f in found)
-    if output == "junit":
-        return _render_junit(found, subjects, strict)
-    return "".join(_line(f) + "\n" for f in found)
-
-
-def _line(f: Located) -> str:
-    """One finding as one line of text: a newline or ESC in a name is printed escaped, never raw."""
-    return printable(f"{f.where}: {f.severity.value} [{f.rule}] {f.text()}")
-
-
-def _render_json(found: Sequence[Located]) -> str:
-    items = [
-        {
-            "file": f.file,
-            "line": f.line,
-            "column": f.column,
-            "severity": f.severity.value,
-            "rule": f.rule,
-            "kind": f.kind or None,
-            "namespace": f.namespace or None,
-            "name": f.name or None,
-            "path": f.path,
-            "message": f.message,
-        }
-        for f in found
-    ]
-    summary = {
-        "errors": sum(f.severity is Severity.ERROR for f in found),
-        "warnings": sum(f.severity is Severity.WARNING for f in found),
-        "findings": items,
-    }
-    # JSON escapes control characters itself; a lone surrogate cannot be written as UTF-8 at all.
-    return no_surrogates(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _github_line(f: Located) -> str:
-    props = [f"file={_gh_property(printable(f.file))}"]
-    if f.line is not None:
-        props.append(f"line={f.line}")
-    if f.column is not None:
-        props.append(f"col={f.column}")
-    props.append(f"title={_gh_property(f.rule)}")
-    return f"::{f.severity.value} {','.join(props)}::{_gh_data(printable(f.text()))}"
-
-
-def _render_junit(found: Sequence[Located], subjects: Sequence[tuple[str, str]], strict: bool) -> str:
-    # One test case per object (and per unreadable file), passing unless it has a failing finding.
-    cases: dict[tuple[str, str], list[Located]] = {key: [] for key in subjects}
-    for f in found:
-        cases.setdefault((f.file, f.subject or f.file), []).append(f)
-    failures = sum(1 for fs in cases.values() if any(f.severity is Severity.ERROR or strict for f in fs))
-    suite = ET.Element(
-        "testsuite",
-        name="endpointslice validate",
-        tests=str(len(cases)),
-        failures=str(failures),
-        errors="0",
-    )
-    # Every text goes through printable(): XML 1.0 cannot hold NUL or ESC even escaped.
-    for (file, subject), fs in cases.items():
-        case = ET.SubElement(suite, "testcase", classname=printable(file), name=printable(subject))
-        failing = [f for f in fs if f.severity is Severity.ERROR or strict]
-        if failing:
-            failure = ET.SubElement(case, "failure", message=printable(failing[0].text()), type=failing[0].rule)
-            failure.text = "\n".join(_line(f) for f in failing)
-        rest = [f for f in fs if f not in failing]
-        if rest:
-            out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(_line(f) for f in rest)
-    ET.indent(suite)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"

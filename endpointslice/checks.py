@@ -28,13 +28,16 @@ from .service import Service
 from .validation import KubeVersion, validate, warnings
 
 __all__ = [
+    "ANNOTATION_IGNORE_CHECKS",
     "CONTROLLER_NAME",
+    "CROSS_OBJECT_CHECKS",
     "MIRRORING_CONTROLLER_NAME",
     "RULES",
     "Finding",
     "Rule",
     "Severity",
     "api_findings",
+    "ignored_checks",
     "run_checks",
 ]
 
@@ -44,6 +47,11 @@ CONTROLLER_NAME = "endpointslice-controller.k8s.io"
 MIRRORING_CONTROLLER_NAME = "endpointslicemirroring-controller.k8s.io"
 
 _MAX_ENDPOINTS_ADDRESSES = 1000
+
+#: An object's annotation that turns off cross-object checks for that object alone, e.g.
+#: ``ES002,ES005``. The prefix is this project's own (its GitHub organisation's Pages domain), since
+#: ``kubernetes.io`` and ``k8s.io`` are reserved for Kubernetes itself.
+ANNOTATION_IGNORE_CHECKS = "endpointslice.github.io/ignore-checks"
 
 
 class Severity(enum.Enum):
@@ -68,6 +76,10 @@ RULES: dict[str, Rule] = {
     for r in (
         Rule("api", Severity.ERROR, "the apiserver would reject the object"),
         Rule("api-warning", Severity.WARNING, "the apiserver would accept the object with a warning"),
+        Rule("load", Severity.ERROR, "the input cannot be read as Kubernetes objects"),
+        Rule("unknown-field", Severity.WARNING, "a field the object's kind does not have (an error with --strict)"),
+        Rule("rejected-kind", Severity.ERROR, "an object of a kind refused with --reject-kinds"),
+        Rule("ignore-checks", Severity.WARNING, "the ignore-checks annotation names something that is not a check"),
         Rule("ES001", Severity.WARNING, "the slice's Service is not in the set"),
         Rule("ES002", Severity.ERROR, "a slice port matches no Service port by name and protocol"),
         Rule("ES003", Severity.ERROR, "the slice's addressType is not one of the Service's ipFamilies"),
@@ -81,6 +93,9 @@ RULES: dict[str, Rule] = {
         Rule("ES011", Severity.WARNING, "a slice has no kubernetes.io/service-name label"),
     )
 }
+
+#: The ids of the cross-object checks, the ones ``--disable`` and the annotation can turn off.
+CROSS_OBJECT_CHECKS = frozenset(r for r in RULES if r.startswith("ES"))
 
 
 @attrs.frozen(kw_only=True)
@@ -135,15 +150,20 @@ def api_findings(
     *,
     version: KubeVersion | str = KubeVersion.V1_37,
     strict_ip: bool | None = None,
+    old: KubeObject | None = None,
 ) -> list[Finding]:
     """The apiserver's errors (rule ``api``) and warnings (``api-warning``) for creating *obj*.
 
     Objects of kinds without apiserver rules here (Pods, Nodes) give none. The
-    Endpoints deprecation warning is left to rule ``ES009``.
+    Endpoints deprecation warning is left to rule ``ES009``. With *old*, the
+    stored object of the same kind, the errors are those of an update instead
+    (immutable fields, ratcheting); an *old* of another kind is ignored.
     """
     if not isinstance(obj, (EndpointSlice, Endpoints, Service)):
         return []
-    out = [_finding("api", obj, e.path, e.body) for e in validate(obj, version=version, strict_ip=strict_ip)]
+    stored = old if type(old) is type(obj) else None
+    errors = validate(obj, old=stored, version=version, strict_ip=strict_ip)
+    out = [_finding("api", obj, e.path, e.body) for e in errors]
     for text in warnings(obj, version=version):
         if text.startswith("v1 Endpoints is deprecated"):
             continue  # ES009 reports it, with the way out.
@@ -152,6 +172,25 @@ def api_findings(
             path, message = "", text
         out.append(_finding("api-warning", obj, path, message))
     return out
+
+
+def ignored_checks(obj: KubeObject, /) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The check ids *obj*'s `ANNOTATION_IGNORE_CHECKS` annotation turns off, and the names in it that are not checks.
+
+    Only the cross-object checks (``ES001`` ...) can be turned off: what the
+    apiserver rejects stays an error whatever the object says.
+
+    >>> from endpointslice import ObjectMeta, Service
+    >>> ignored_checks(Service(metadata=ObjectMeta(annotations={ANNOTATION_IGNORE_CHECKS: "ES007, api, ES999"})))
+    (frozenset({'ES007'}), ('api', 'ES999'))
+    """
+    meta = getattr(obj, "metadata", None)
+    value = meta.annotation(ANNOTATION_IGNORE_CHECKS) if meta is not None else None
+    if not value:
+        return frozenset(), ()
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    good = frozenset(n for n in names if n in CROSS_OBJECT_CHECKS)
+    return good, tuple(n for n in names if n not in good)
 
 
 def _ns(obj: KubeObject) -> str:

@@ -256,3 +256,245 @@ def test_max_endpoints_per_slice_must_be_positive(capsys: pytest.CaptureFixture[
         main(["validate", "--max-endpoints-per-slice", "0"])
     assert exc.value.code == 2
     assert "not a positive integer: '0'" in capsys.readouterr().err
+
+
+# --- kubeconform-level CI switches (issue 12) -------------------------------------------------------
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {replicas: 1}
+"""
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec: {group: example.com}
+"""
+
+WORKFLOW = "name: CI\non: [push]\njobs:\n  test: {runs-on: ubuntu-latest}\n"
+KUSTOMIZATION = "resources:\n- svc.yaml\n"
+
+
+def test_files_that_are_not_manifests_are_skipped_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "kustomization.yaml").write_text(KUSTOMIZATION, encoding="utf-8")
+    (tmp_path / "ci.yml").write_text(WORKFLOW, encoding="utf-8")
+    (tmp_path / "values.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "ok.yaml").write_text(CLEAN, encoding="utf-8")
+    status, out, err = run([str(tmp_path), "--summary"], capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"{tmp_path / 'ci.yml'}: note [skipped] not a Kubernetes manifest (no apiVersion and kind)",
+        f"{tmp_path / 'kustomization.yaml'}: note [skipped] not a Kubernetes manifest (no apiVersion and kind)",
+        f"{tmp_path / 'values.yaml'}: note [skipped] not a Kubernetes manifest (no apiVersion and kind)",
+        "Summary: 5 resources found in 4 files - Valid: 2, Invalid: 0, Errors: 0, Skipped: 3",
+    ]
+
+
+def test_a_document_without_kind_among_manifests_is_still_a_load_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.yaml"
+    path.write_text(CLEAN + "---\nmetadata: {name: oops}\n", encoding="utf-8")
+    status, out, _ = run([str(path)], capsys)
+    assert status == 2
+    assert out == f"{path}:17:1: error [load] missing kind\n"
+
+
+def test_unknown_fields_are_warnings_by_default_and_errors_with_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(MANIFEST.replace("addressType: IPv4", "addressType: IPv4\nadressType: IPv4"), encoding="utf-8")
+    status, out, _ = run([str(path)], capsys)
+    # The object is still checked: its own errors are reported next to the unknown field.
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{path}:19:1: warning [unknown-field] EndpointSlice/shop/web-1: adressType: unknown field"
+    assert "error [api] EndpointSlice/shop/web-1: endpoints[0].addresses[0]" in lines[1]
+    only_typo = tmp_path / "only-typo.yaml"
+    only_typo.write_text(CLEAN.replace("  ports: [", "  bogus: 1\n  ports: ["), encoding="utf-8")
+    assert run([str(only_typo)], capsys)[:2] == (
+        0,
+        f"{only_typo}:5:3: warning [unknown-field] Service/shop/web: spec.bogus: unknown field\n",
+    )
+    assert run([str(only_typo), "--strict"], capsys)[:2] == (
+        1,
+        f"{only_typo}:5:3: error [unknown-field] Service/shop/web: spec.bogus: unknown field\n",
+    )
+
+
+def test_unknown_fields_in_list_items_and_on_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: a}\n"
+        "  spec:\n    ports: [{port: 80}]\n    bogus: 1\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    status, out, _ = run(["--strict", "--disable", "ES007"], capsys)
+    assert (status, out) == (1, "<stdin>:9:5: error [unknown-field] Service/a/web: spec.bogus: unknown field\n")
+
+
+def test_skip_and_reject_kinds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "all.yaml"
+    path.write_text(DEPLOYMENT + "---\n" + MANIFEST, encoding="utf-8")
+    status, out, _ = run([str(path), "--reject-kinds", "Deployment", "--skip-kinds", "EndpointSlice"], capsys)
+    assert status == 1
+    assert out.splitlines() == [
+        f"{path}:2:7: error [rejected-kind] Deployment/shop/web: kind: prohibited resource kind Deployment",
+        (
+            f"{path}:12:3: warning [ES007] Service/shop/web: spec.selector: the Service has no selector and the set "
+            "has no EndpointSlice or Endpoints for it, so it has no endpoints"
+        ),
+    ]
+    # apiVersion/kind is matched too, and the flags repeat and take comma-separated lists.
+    status, out, _ = run([str(path), "--skip", "apps/v1/Deployment", "--skip", "Service,Pod", "-o", "json"], capsys)
+    data = json.loads(out)
+    assert [s["name"] for s in data["skipped"]] == ["Deployment/shop/web", "Service/shop/web"]
+    # Without its Service in the set, the slice's ES002 becomes ES001 (not in the checked set).
+    assert [f["rule"] for f in data["findings"]] == ["api", "ES001"]
+
+
+def test_ignore_filename_pattern(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "bad.yaml").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("key: [unclosed\n", encoding="utf-8")
+    (tmp_path / "ok.yaml").write_text(CLEAN, encoding="utf-8")
+    args = [str(tmp_path), "--ignore-filename-pattern", "charts/", "--ignore-filename-pattern", r"broken\.yaml$"]
+    assert run(args, capsys) == (0, "", "")
+    assert run([str(tmp_path)], capsys)[0] == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--ignore-filename-pattern", "("])
+    assert exc.value.code == 2
+    assert "not a regular expression: '('" in capsys.readouterr().err
+
+
+def test_disable_and_the_ignore_checks_annotation(manifest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run([str(manifest), "--disable", "ES002"], capsys)
+    assert status == 1
+    assert "ES002" not in out
+    assert "[api]" in out
+    annotated = manifest.parent / "annotated.yaml"
+    annotated.write_text(
+        MANIFEST.replace(
+            "    kubernetes.io/service-name: web\n",
+            "    kubernetes.io/service-name: web\n"
+            "  annotations:\n    endpointslice.github.io/ignore-checks: ES002, api, ES999\n",
+        ),
+        encoding="utf-8",
+    )
+    status, out, _ = run([str(annotated)], capsys)
+    assert "[ES002]" not in out
+    assert (
+        f"{annotated}:19:44: warning [ignore-checks] EndpointSlice/shop/web-1: "
+        "metadata.annotations[endpointslice.github.io/ignore-checks]: "
+        "not cross-object checks, so not turned off: api, ES999"
+    ) in out.splitlines()
+    # The apiserver's own error cannot be turned off.
+    assert "error [api]" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--disable", "api"])
+    assert exc.value.code == 2
+    assert "not a cross-object check: 'api'" in capsys.readouterr().err
+
+
+def test_summary_counts_as_kubeconform(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(DEPLOYMENT, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("kind: Service\napiVersion: v1\nspec: {ports: 3}\n", encoding="utf-8")
+    status, out, _ = run([str(tmp_path), "--summary"], capsys)
+    assert status == 2
+    assert out.splitlines()[-1] == "Summary: 4 resources found in 3 files - Valid: 1, Invalid: 1, Errors: 1, Skipped: 1"
+    _, out, _ = run([str(tmp_path / "b.yaml"), "--summary"], capsys)
+    assert out == "Summary: 1 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 1\n"
+
+
+def test_junit_names_every_kind_and_skips_unchecked_kinds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mixed.yaml"
+    path.write_text(DEPLOYMENT + "---\n" + CRD + "---\n" + CLEAN, encoding="utf-8")
+    status, out, _ = run([str(path), "-o", "junit"], capsys)
+    assert status == 0
+    suite = ET.fromstring(out.split("\n", 1)[1])  # noqa: S314  # Our own output, not untrusted input.
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("4", "0", "2")
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert list(cases) == [
+        "Deployment/shop/web",
+        "CustomResourceDefinition/widgets.example.com",
+        "Service/shop/web",
+        "EndpointSlice/shop/web-1",
+    ]
+    skipped = cases["Deployment/shop/web"].find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "not checked: no rules for kind Deployment"
+    assert cases["Service/shop/web"].find("skipped") is None
+
+
+def test_sarif_output(manifest: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (manifest.parent / "kustomization.yaml").write_text(KUSTOMIZATION, encoding="utf-8")
+    status, out, _ = run([str(manifest), str(manifest.parent / "kustomization.yaml"), "-o", "sarif"], capsys)
+    assert status == 1
+    sarif = json.loads(out)
+    check_sarif(sarif)
+    (run_,) = sarif["runs"]
+    rules = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+    first = run_["results"][0]
+    assert first["ruleId"] == "api"
+    assert rules[first["ruleIndex"]] == "api"
+    assert first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 25, "startColumn": 5}
+    assert first["locations"][0]["logicalLocations"] == [
+        {"fullyQualifiedName": "EndpointSlice/shop/web-1", "kind": "object"}
+    ]
+    assert [r["ruleId"] for r in run_["results"]] == ["api", "ES002"]
+    (note,) = run_["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note"
+
+
+def check_sarif(sarif: dict[str, object]) -> None:
+    """The parts of the SARIF 2.1.0 schema a consumer (GitHub code scanning) relies on."""
+    assert sarif["version"] == "2.1.0"
+    assert str(sarif["$schema"]).endswith("sarif-2.1.0.json")
+    runs = sarif["runs"]
+    assert isinstance(runs, list)
+    for run_ in runs:
+        driver = run_["tool"]["driver"]
+        assert isinstance(driver["name"], str)
+        ids = [r["id"] for r in driver["rules"]]
+        assert len(ids) == len(set(ids))
+        for rule in driver["rules"]:
+            assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note", "none")
+            assert isinstance(rule["shortDescription"]["text"], str)
+        for result in run_["results"]:
+            assert result["level"] in ("error", "warning", "note", "none")
+            assert ids[result["ruleIndex"]] == result["ruleId"]
+            assert isinstance(result["message"]["text"], str)
+            for location in result["locations"]:
+                physical = location["physicalLocation"]
+                assert isinstance(physical["artifactLocation"]["uri"], str)
+                region = physical.get("region", {"startLine": 1})
+                assert region["startLine"] >= 1
+                assert region.get("startColumn", 1) >= 1
+        for invocation in run_["invocations"]:
+            assert isinstance(invocation["executionSuccessful"], bool)
+
+
+def test_old_checks_an_update(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stored = CLEAN.split("---\n")[1].replace("  name: web-1\n", "  name: web-1\n  resourceVersion: '7'\n")
+    old = tmp_path / "old.yaml"
+    old.write_text(stored, encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(CLEAN.replace("addressType: IPv4", "addressType: IPv6").replace("10.0.0.1", "fd00::1"))
+    assert run([str(new)], capsys)[0] == 0
+    # The Service has no stored version, so it is checked as a create; the slice as an update of old.yaml.
+    status, out, _ = run([str(new), "--old", str(old)], capsys)
+    assert status == 1
+    assert out.splitlines() == [
+        f"{new}:13:14: error [api] EndpointSlice/shop/web-1: addressType: Invalid value: null: field is immutable",
+    ]
+    assert run([str(new), "--old", str(tmp_path / "missing.yaml")], capsys)[0] == 2
