@@ -48,19 +48,19 @@ def _hypothesis_setup_hook() -> None:
 
 
 from collections.abc import Sequence  # noqa: E402  # See the note on the hook above.
-from typing import Any  # noqa: E402
+from typing import Any, TypeVar, Union  # noqa: E402
 
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.errors import InvalidArgument  # noqa: E402
 from hypothesis.strategies import SearchStrategy  # noqa: E402
 
+from . import _strategies_base as _base  # noqa: E402
 from ._frozen import FrozenDict  # noqa: E402
 from ._strategies_base import (  # noqa: E402
     _INT32,
     _addresses,
     _check_range,
     _check_size,
-    _check_strategy,
     _dns1035_labels,
     _either,
     _enum_values,
@@ -74,11 +74,9 @@ from ._strategies_base import (  # noqa: E402
     _unique_lists,
     dns_labels,
     dns_subdomains,
-    ip_addresses,
     label_keys,
     label_values,
     list_metas,
-    object_metas,
     object_references,
     owner_references,
     timestamps,
@@ -176,6 +174,67 @@ def __dir__() -> list[str]:
     return __all__
 
 
+T = TypeVar("T")
+
+#: An option that chooses values: one fixed value, or a strategy to draw each value from.
+#: Sizes (``min_*``, ``max_*``) and switches (``any_values``, ``sidecar``...) are plain values.
+ValueOrStrategy = Union[T, SearchStrategy[T]]
+
+
+def _strategy_of(value: ValueOrStrategy[T]) -> SearchStrategy[T]:
+    """*value* as a strategy: a strategy as it is, a fixed value as ``st.just(value)``."""
+    return value if isinstance(value, SearchStrategy) else st.just(value)
+
+
+def _address_type(value: AddressType | str, any_values: bool) -> AddressType | str:
+    """*value* as an `AddressType` member; an unknown string only with *any_values*."""
+    if not isinstance(value, AddressType):
+        value = AddressType(value) if value in {t.value for t in AddressType} else value
+    if not isinstance(value, AddressType) and not any_values:
+        raise InvalidArgument(f"address_type={value!r} must be an AddressType unless any_values=True")
+    return value
+
+
+def _families(family: ValueOrStrategy[IPFamily | AddressType | str]) -> SearchStrategy[IPFamily]:
+    """The IP families an option names; a fixed family is checked at once."""
+    if isinstance(family, SearchStrategy):
+        return family.map(_family)
+    return st.just(_family(family))
+
+
+def ip_addresses(family: ValueOrStrategy[IPFamily | AddressType | str] = IPFamily.IPV4) -> SearchStrategy[str]:
+    """IP addresses of one family, in canonical form, that the apiserver accepts as endpoint addresses.
+
+    Never unspecified, loopback, link-local or link-local multicast, and
+    never an IPv4-mapped IPv6 address; IPv6 is in RFC 5952 form.
+
+    Args:
+        family: ``IPFamily.IPV4`` or ``IPFamily.IPV6`` (the `AddressType`
+            members and the strings ``"IPv4"`` and ``"IPv6"`` work too), or a
+            strategy of them: each address then has a drawn family.
+    """
+    if isinstance(family, SearchStrategy):
+        return _families(family).flatmap(_base.ip_addresses)
+    return _base.ip_addresses(family)
+
+
+def object_metas(
+    *, names: ValueOrStrategy[str] | None = None, namespaced: bool = True, any_values: bool = False
+) -> SearchStrategy[ObjectMeta]:
+    """`ObjectMeta` values with a valid name (or ``generateName``), labels, annotations and owners.
+
+    Args:
+        names: Object names when set: a fixed name, or a strategy of names
+            (DNS-1123 subdomains by default).
+        namespaced: Give objects a namespace (cluster-scoped kinds, such
+            as Nodes, have none).
+        any_values: Arbitrary strings instead of valid names and labels.
+    """
+    return _base.object_metas(
+        names=None if names is None else _strategy_of(names), namespaced=namespaced, any_values=any_values
+    )
+
+
 # ---------------------------------------------------------------------------
 # discovery.k8s.io/v1
 
@@ -198,8 +257,11 @@ def endpoint_hints(*, any_values: bool = False) -> SearchStrategy[EndpointHints]
 
 
 @st.composite
-def _endpoints(draw: st.DrawFn, address_type: AddressType | str, max_addresses: int, any_values: bool) -> Endpoint:
+def _endpoints(
+    draw: st.DrawFn, address_types: SearchStrategy[AddressType | str], max_addresses: int, any_values: bool
+) -> Endpoint:
     text = _either(any_values)
+    address_type = _address_type(draw(address_types), any_values)
     min_addresses = 0 if any_values else 1
     return Endpoint(
         addresses=draw(
@@ -217,21 +279,23 @@ def _endpoints(draw: st.DrawFn, address_type: AddressType | str, max_addresses: 
 
 
 def endpoints(
-    *, address_type: AddressType | str = AddressType.IPV4, max_addresses: int = 2, any_values: bool = False
+    *,
+    address_type: ValueOrStrategy[AddressType | str] = AddressType.IPV4,
+    max_addresses: int = 2,
+    any_values: bool = False,
 ) -> SearchStrategy[Endpoint]:
     """Discovery `Endpoint` values with 1 to *max_addresses* unique addresses of *address_type*.
 
     Args:
-        address_type: The slice's address type, which decides the address format.
+        address_type: The slice's address type, which decides the address
+            format: a fixed one, or a strategy to draw one per endpoint.
         max_addresses: The most addresses per endpoint (1 to 100).
         any_values: Arbitrary strings (and possibly no addresses at all).
     """
-    if not isinstance(address_type, AddressType):
-        address_type = AddressType(address_type) if address_type in {t.value for t in AddressType} else address_type
-    if not isinstance(address_type, AddressType) and not any_values:
-        raise InvalidArgument(f"address_type={address_type!r} must be an AddressType unless any_values=True")
+    if not isinstance(address_type, SearchStrategy):
+        address_type = _address_type(address_type, any_values)
     _check_size("max_addresses", max_addresses, 1, 100)
-    return _endpoints(address_type, max_addresses, any_values)
+    return _endpoints(_strategy_of(address_type), max_addresses, any_values)
 
 
 def _port_names(any_values: bool) -> SearchStrategy[str]:
@@ -293,7 +357,7 @@ def _endpoint_slices(
 
 def endpoint_slices(
     *,
-    address_types: SearchStrategy[AddressType | str] | None = None,
+    address_types: ValueOrStrategy[AddressType | str] | None = None,
     min_endpoints: int = 0,
     max_endpoints: int = 5,
     max_addresses: int = 2,
@@ -303,8 +367,9 @@ def endpoint_slices(
     """`EndpointSlice` objects; ``endpoints`` and ``ports`` may be ``None`` (nil) as well as empty.
 
     Args:
-        address_types: The address type of each slice; all three types by
-            default, with unknown strings too when *any_values* is true.
+        address_types: The address type of each slice: a fixed one, or a
+            strategy; all three types by default, with unknown strings too
+            when *any_values* is true.
         min_endpoints: The fewest endpoints (above 0, ``endpoints`` is never nil).
         max_endpoints: The most endpoints (the API allows 1000).
         max_addresses: The most addresses per endpoint (the API allows 100).
@@ -319,7 +384,8 @@ def endpoint_slices(
     ...     assert all(":" in a for e in slice_.endpoints or () for a in e.addresses)
     >>> test_ipv6()
     """
-    _check_strategy("address_types", address_types)
+    if address_types is not None and not isinstance(address_types, SearchStrategy):
+        address_types = st.just(_address_type(address_types, any_values))
     _check_range("min_endpoints", min_endpoints, "max_endpoints", max_endpoints, 1000)
     _check_size("max_addresses", max_addresses, 1, 100)
     _check_size("max_ports", max_ports, 0, 20000)
@@ -350,13 +416,13 @@ def endpoint_slice_lists(*, max_size: int = 3, any_values: bool = False) -> Sear
 
 
 def endpoint_addresses(
-    *, family: IPFamily | AddressType | str = IPFamily.IPV4, any_values: bool = False
+    *, family: ValueOrStrategy[IPFamily | AddressType | str] = IPFamily.IPV4, any_values: bool = False
 ) -> SearchStrategy[EndpointAddress]:
-    """core/v1 `EndpointAddress` values with an IP of *family*."""
+    """core/v1 `EndpointAddress` values with an IP of *family* (a fixed family, or a strategy of them)."""
     text = _either(any_values)
     return st.builds(
         EndpointAddress,
-        ip=_ip_addresses_any(any_values, family),
+        ip=_families(family).flatmap(lambda f: _ip_addresses_any(any_values, f)),
         hostname=_optional(text(dns_labels())),
         node_name=_optional(text(dns_subdomains(max_size=63))),
         target_ref=_optional(object_references(any_values=any_values)),
@@ -376,8 +442,10 @@ def endpoints_ports(*, any_values: bool = False) -> SearchStrategy[EndpointsPort
 
 @st.composite
 def _endpoint_subsets(
-    draw: st.DrawFn, family: IPFamily | AddressType | str, max_addresses: int, max_ports: int, any_values: bool
+    draw: st.DrawFn, families: SearchStrategy[IPFamily], max_addresses: int, max_ports: int, any_values: bool
 ) -> EndpointSubset:
+    # One family for every address of the subset, as the Endpoints controller writes them.
+    family = draw(families)
     addresses = _unique_lists(
         endpoint_addresses(family=family, any_values=any_values), max_size=max_addresses, key=lambda a: a.ip
     )
@@ -400,7 +468,7 @@ def _endpoint_subsets(
 
 def endpoint_subsets(
     *,
-    family: IPFamily | AddressType | str = IPFamily.IPV4,
+    family: ValueOrStrategy[IPFamily | AddressType | str] = IPFamily.IPV4,
     max_addresses: int = 3,
     max_ports: int = 2,
     any_values: bool = False,
@@ -408,15 +476,16 @@ def endpoint_subsets(
     """core/v1 `EndpointSubset` values with at least one ready or not-ready address.
 
     Args:
-        family: The IP family of the addresses.
+        family: The IP family of the addresses: a fixed one, or a strategy
+            to draw one per subset.
         max_addresses: The most ready addresses, and the most not-ready addresses.
         max_ports: The most ports; with more than one, every port is named.
         any_values: Arbitrary strings; subsets may be empty.
     """
-    _family(family)
+    families = _families(family)
     _check_size("max_addresses", max_addresses, 0, 1000)
     _check_size("max_ports", max_ports, 0, 1000)
-    return _endpoint_subsets(family, max_addresses, max_ports, any_values)
+    return _endpoint_subsets(families, max_addresses, max_ports, any_values)
 
 
 @st.composite
@@ -640,16 +709,15 @@ def service_lists(*, max_size: int = 3, any_values: bool = False) -> SearchStrat
 
 
 def containers(
-    *, names: SearchStrategy[str] | None = None, sidecar: bool = False, any_values: bool = False
+    *, names: ValueOrStrategy[str] | None = None, sidecar: bool = False, any_values: bool = False
 ) -> SearchStrategy[Container]:
     """`Container` values with an image and uniquely named ports.
 
     Args:
-        names: Container names (DNS labels by default).
+        names: Container names: a fixed name, or a strategy (DNS labels by default).
         sidecar: Make init containers that keep running (``restartPolicy: Always``).
         any_values: Arbitrary strings.
     """
-    _check_strategy("names", names)
     text = _either(any_values)
     ports = st.builds(
         ContainerPort,
@@ -659,7 +727,7 @@ def containers(
     )
     return st.builds(
         Container,
-        name=text(names if names is not None else dns_labels()),
+        name=text(_strategy_of(names) if names is not None else dns_labels()),
         ports=_optional(_unique_lists(ports, max_size=3, key=id if any_values else (lambda p: p.name or p))),
         restart_policy=st.just("Always") if sidecar else st.none(),
         extra=(text(st.sampled_from(["registry.k8s.io/pause:3.10", "nginx:1.27"]))).map(

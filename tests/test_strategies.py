@@ -154,7 +154,8 @@ class TestSizes:
             (lambda: strategies.endpoints(max_addresses=101), "max_addresses=101 must be an integer between 1 and 100"),
             (lambda: strategies.endpoints(address_type="IPv5"), "must be an AddressType unless any_values=True"),
             (lambda: strategies.dns_labels(min_size=0), "a DNS label is never empty"),
-            (lambda: strategies.endpoint_slices(address_types=_any(AddressType.IPV4)), "wrap fixed values in st.just"),
+            (lambda: strategies.endpoint_slices(address_types="IPv5"), "must be an AddressType unless any_values=True"),
+            (lambda: strategies.endpoint_subsets(family="IPv5"), "family='IPv5' must be"),
             (lambda: strategies.pods(max_containers=0), "max_containers=0 must be an integer between 1 and 100"),
         ],
     )
@@ -162,6 +163,58 @@ class TestSizes:
         """Arguments are checked when the strategy is built, with a message naming the argument."""
         with pytest.raises(InvalidArgument, match=re.escape(message)):
             build()
+
+
+class TestValueOrStrategy:
+    """Every option that chooses values takes a fixed value or a strategy; sizes and switches take values."""
+
+    @pytest.mark.parametrize(
+        ("build", "read", "expected"),
+        [
+            (lambda v: strategies.endpoint_slices(address_types=v), lambda x: x.address_type, AddressType.IPV6),
+            (lambda v: strategies.endpoints(address_type=v), lambda x: ":" in x.addresses[0], True),
+            (lambda v: strategies.endpoint_addresses(family=v), lambda x: ":" in x.ip, True),
+            (
+                lambda v: strategies.endpoint_subsets(family=v),
+                lambda x: {":" in a.ip for a in (x.addresses or ()) + (x.not_ready_addresses or ())},
+                {True},
+            ),
+            (strategies.ip_addresses, lambda x: ":" in x, True),
+        ],
+        ids=["endpoint_slices", "endpoints", "endpoint_addresses", "endpoint_subsets", "ip_addresses"],
+    )
+    @pytest.mark.parametrize("wrap", [lambda v: v, st.just], ids=["value", "strategy"])
+    def test_address_family_options(self, build: Any, read: Any, expected: object, wrap: Any) -> None:
+        """``"IPv6"`` and ``st.just("IPv6")`` choose the same family."""
+
+        @settings(max_examples=10, deadline=None, database=None)
+        @given(build(wrap("IPv6")))
+        def check(x: Any) -> None:
+            assert read(x) == expected
+
+        check()
+
+    @pytest.mark.parametrize("wrap", [lambda v: v, st.just], ids=["value", "strategy"])
+    def test_name_options(self, wrap: Any) -> None:
+        """A fixed name and a strategy of one name give the same containers and metadata names."""
+
+        @settings(max_examples=10, deadline=None, database=None)
+        @given(strategies.containers(names=wrap("app")), strategies.object_metas(names=wrap("web")))
+        def check(container: Any, meta: Any) -> None:
+            assert container.name == "app"
+            assert meta.name in (None, "web")
+
+        check()
+
+    def test_a_strategy_draws_a_value_per_object(self) -> None:
+        """With a strategy, each endpoint draws its own address type."""
+        types = st.sampled_from([AddressType.IPV4, AddressType.IPV6])
+        found = _find(
+            st.lists(strategies.endpoints(address_type=types), min_size=2),
+            lambda es: len({":" in e.addresses[0] for e in es}) == 2,
+        )
+
+        assert len(found) >= 2
 
 
 def _any(value: object) -> Any:
