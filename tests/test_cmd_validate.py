@@ -498,3 +498,41 @@ def test_old_checks_an_update(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         f"{new}:13:14: error [api] EndpointSlice/shop/web-1: addressType: Invalid value: null: field is immutable",
     ]
     assert run([str(new), "--old", str(tmp_path / "missing.yaml")], capsys)[0] == 2
+
+
+@pytest.mark.skipif(
+    shutil.which("pre-commit") is None, reason="pre-commit is not installed (it is in the 'test' extra)"
+)
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_whole_tree_hook_sees_files_that_were_not_staged(tmp_path: Path) -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not running from a git checkout of the project")
+    clone = tmp_path / "endpointslice"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    work = tmp_path / "work"
+    (work / ".github" / "workflows").mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=work, check=True)
+    service, slices = CLEAN.split("---\n")
+    (work / "svc.yaml").write_text(service, encoding="utf-8")
+    (work / "slices.yaml").write_text(slices, encoding="utf-8")
+    (work / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW, encoding="utf-8")
+    subprocess.run([*git, "add", "."], cwd=work, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "manifests"], cwd=work, check=True)
+    # A port renamed in svc.yaml only: slices.yaml, not staged, now names a port the Service lacks.
+    (work / "svc.yaml").write_text(service.replace("name: http", "name: web"), encoding="utf-8")
+    subprocess.run([*git, "add", "svc.yaml"], cwd=work, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+
+    def hook(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["pre-commit", "try-repo", str(clone), name], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
+
+    staged_only = hook("endpointslice-validate")
+    assert staged_only.returncode == 0, staged_only.stdout + staged_only.stderr
+    whole_tree = hook("endpointslice-validate-all")
+    assert whole_tree.returncode == 1, whole_tree.stdout + whole_tree.stderr
+    assert './slices.yaml:8:9: error [ES002] EndpointSlice/shop/web-1: ports[0]: port "http"/TCP' in whole_tree.stdout
+    # The workflow file in the tree is skipped with a note, not an error.
+    assert "./.github/workflows/ci.yml: note [skipped] not a Kubernetes manifest" in whole_tree.stdout
