@@ -1,10 +1,12 @@
-"""The single private cattrs converter between models and the API's JSON form.
+"""Between models and the API's JSON form: the generated functions, and the cattrs converter that uses them.
 
-cattrs dispatches; the hooks it dispatches to are generated here, once per
-model class, from the same `FieldSpec` values the models check themselves
-with. Generating straight-line code per class (as cattrs' own
-``make_dict_structure_fn`` does) keeps loading within a small factor of the
-YAML parser itself, which the benchmarks hold us to.
+cattrs dispatches (`make_converter`; `endpointslice.io.make_converter` is the
+public one); the hooks it dispatches to are generated here, once per model
+class and only when a class is first loaded or dumped, from the same
+`FieldSpec` values the models check themselves with. Generating
+straight-line code per class (as cattrs' own ``make_dict_structure_fn``
+does) keeps loading within a small factor of the YAML parser itself, which
+the benchmarks hold us to.
 
 Structuring has two paths:
 
@@ -21,15 +23,17 @@ that are merely invalid (``addressType: IPv5``) are kept for validation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
 
 from . import _model
 from ._frozen import thaw_json
 from ._model import FieldSpec, TypeSpec, describe, has_zero, specs
 from .errors import Problem, StructureError
+
+if TYPE_CHECKING:
+    import cattrs
 
 T = TypeVar("T")
 
@@ -511,21 +515,23 @@ def unstructure(obj: Any) -> dict[str, Any]:
 # The converter
 
 
-def _is_model(cls: Any) -> bool:
+def is_model(cls: Any) -> bool:
+    """Whether *cls* is one of this library's model classes."""
     return isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith("endpointslice.")
 
 
-def _structure_anew(data: Any, cls: type[T]) -> T:
-    begin_load()
-    return structure(data, cls)
+def make_converter(
+    structure_hook: Callable[[type], Callable[[Any, Any], Any]],
+    unstructure_hook: Callable[[type], Callable[[Any], Any]],
+) -> cattrs.Converter:
+    """A fresh cattrs converter whose hooks for our models are the ones the two factories give.
 
+    cattrs is imported here, on first use, not when the package is: a command
+    that never asks for a converter (all of them) does not pay for it.
+    """
+    import cattrs  # Deferred on purpose: see above.
 
-def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
-    conv.register_structure_hook_factory(_is_model, lambda cls: lambda o, _: _structure_anew(o, cls))
-    conv.register_unstructure_hook_factory(_is_model, unstructure_fn)
+    conv.register_structure_hook_factory(is_model, structure_hook)
+    conv.register_unstructure_hook_factory(is_model, unstructure_hook)
     return conv
-
-
-#: The one converter. Strict structuring: unknown fields are errors.
-converter = _make_converter()

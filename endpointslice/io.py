@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 import yaml
@@ -30,6 +30,9 @@ from ._model import specs
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, OtherObject
 from .meta import ListMeta
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "MAX_INPUT_SIZE",
@@ -45,6 +48,7 @@ __all__ = [
     "load_documents",
     "load_paths",
     "loads",
+    "make_converter",
     "to_dict",
 ]
 
@@ -263,9 +267,63 @@ def from_dict(
     >>> from_dict({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}}).metadata.name
     'web'
     """
+    if cls is not None and not ignore_unknown and not keep_other_kinds:
+        return _model_loader(cls)(data)  # The converter's structure hook: one code path for both.
     _convert.begin_load()
     with _gc.paused():
         return _from_dict(data, cls, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+
+
+_LOADERS: dict[type, Callable[..., Any]] = {}
+
+
+def _model_loader(cls: type[T]) -> Callable[..., T]:
+    """The function that turns the API's JSON form into a *cls*.
+
+    `from_dict` calls it when given the class, and `make_converter` registers
+    it as the converter's structure hook for *cls*: the same object, so both
+    take the same path. Made once per class, on first use.
+    """
+    found = _LOADERS.get(cls)
+    if found is not None:
+        return found
+
+    def load(data: Any, _type: Any = cls) -> T:
+        _convert.begin_load()
+        with _gc.paused():
+            result: T = _from_dict(data, cls, ignore_unknown=False, keep_other_kinds=False)
+            return result
+
+    load.__qualname__ = load.__name__ = f"structure_{cls.__name__}"
+    # Two threads may both make one; the first stored wins, so the hook stays one object.
+    return _LOADERS.setdefault(cls, load)
+
+
+def _unstructure_hook(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """The converter's unstructure hook for *cls*: the generated function `to_dict` uses."""
+    if cls is KubeList or cls is OtherObject:
+        return to_dict
+    return _convert.unstructure_fn(cls)
+
+
+def make_converter() -> cattrs.Converter:
+    """A new cattrs ``Converter`` for the API's JSON form, whose hooks for our models are ours.
+
+    Its structure hook for a model class is the very function `from_dict`
+    uses for that class, and its unstructure hook the generated function
+    `to_dict` uses, so results, errors and speed are the same: camelCase keys,
+    unset fields left out, unknown fields an error. Every call returns a new
+    converter: register your own hooks on it (or on a ``.copy()``) without
+    changing anyone else's, `from_dict` included. cattrs is imported on the
+    first call.
+
+    >>> from endpointslice.discovery import EndpointSlice
+    >>> conv = make_converter()
+    >>> s = conv.structure({"addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}]}, EndpointSlice)
+    >>> s.endpoints[0].addresses, conv.unstructure(s)["endpoints"]
+    (('10.0.0.1',), [{'addresses': ['10.0.0.1'], 'conditions': {}}])
+    """
+    return _convert.make_converter(_model_loader, _unstructure_hook)
 
 
 def _from_dict(data: Any, cls: type[Any] | None = None, *, ignore_unknown: bool, keep_other_kinds: bool) -> Any:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from endpointslice import Endpoint, EndpointSlice, ObjectReference, Service, StructureError, io
 from endpointslice._convert import _twin, diagnose, render_path
 from endpointslice._model import Model
+from endpointslice.kinds import KubeList
 
 VALID_SLICE: dict[str, Any] = {
     "apiVersion": "discovery.k8s.io/v1",
@@ -247,3 +248,70 @@ def test_loaded_models_are_of_the_model_class_itself() -> None:
         endpoint.zone = "b"  # type: ignore[misc]
     assert copy.deepcopy(obj) == obj
     assert pickle.loads(pickle.dumps(obj)) == obj  # noqa: S301  # Our own data, just written.
+
+
+# ---------------------------------------------------------------------------
+# The public cattrs converter (io.make_converter)
+
+
+def test_the_converter_structures_through_the_same_hook_as_from_dict() -> None:
+    conv = io.make_converter()
+    hook = conv.get_structure_hook(EndpointSlice)
+    assert hook is io._model_loader(EndpointSlice)
+    assert conv.structure(VALID_SLICE, EndpointSlice) == io.from_dict(VALID_SLICE, EndpointSlice)
+
+
+def test_the_converter_unstructures_with_the_generated_function() -> None:
+    from endpointslice import _convert
+
+    conv = io.make_converter()
+    assert conv.get_unstructure_hook(EndpointSlice) is _convert.unstructure_fn(EndpointSlice)
+    slice_ = io.from_dict(VALID_SLICE)
+    assert conv.unstructure(slice_) == io.to_dict(slice_) == VALID_SLICE
+
+
+def test_the_converter_handles_lists_and_other_kinds_as_io_does() -> None:
+    conv = io.make_converter()
+    listed = {"apiVersion": "v1", "kind": "List", "metadata": {}, "items": [VALID_SLICE]}
+    kube_list = conv.structure(listed, KubeList)
+    assert kube_list == io.from_dict(listed)
+    assert conv.unstructure(kube_list) == io.to_dict(kube_list)
+    assert conv.structure([VALID_SLICE, VALID_SLICE], list[EndpointSlice]) == [io.from_dict(VALID_SLICE)] * 2
+
+
+def test_the_converter_reports_every_problem_with_its_path() -> None:
+    bad = {**VALID_SLICE, "addressType": 4, "extra": 1}
+    with pytest.raises(StructureError) as via_converter:
+        io.make_converter().structure(bad, EndpointSlice)
+    with pytest.raises(StructureError) as via_from_dict:
+        io.from_dict(bad, EndpointSlice)
+    assert str(via_converter.value) == str(via_from_dict.value)
+    assert [p.path for p in via_converter.value.problems] == ["extra", "addressType"]
+
+
+def test_hooks_registered_on_a_converter_or_its_copy_stay_there() -> None:
+    mine = io.make_converter()
+    mine.register_structure_hook(EndpointSlice, lambda data, _: "mine")
+    theirs = mine.copy()
+    theirs.register_structure_hook(Service, lambda data, _: "theirs")
+    mine_result: Any = mine.structure(VALID_SLICE, EndpointSlice)
+    theirs_result: Any = theirs.structure({}, Service)
+    assert mine_result == "mine"
+    assert theirs_result == "theirs"
+    assert mine.structure({"apiVersion": "v1", "kind": "Service"}, Service) == Service()
+    fresh = io.make_converter()
+    assert isinstance(fresh.structure(VALID_SLICE, EndpointSlice), EndpointSlice)
+    assert isinstance(io.from_dict(VALID_SLICE, EndpointSlice), EndpointSlice)
+
+
+def test_importing_io_generates_no_code_and_imports_no_cattrs() -> None:
+    import subprocess
+
+    probe = (
+        "import sys, endpointslice, endpointslice.io\n"
+        "from endpointslice import _convert\n"
+        "assert 'cattrs' not in sys.modules, 'cattrs imported'\n"
+        "assert not _convert._STRUCTURE and not _convert._UNSTRUCTURE, 'code generated at import'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
