@@ -12,12 +12,15 @@ Two runners share one interface (`Runner.replay` of an `Event`):
 
 Sizes are those of the compact JSON bodies (what the API server sends on a
 watch) and an estimate of the protobuf encoding. Serializing a 100-endpoint
-slice for every event would cost more than the engine itself, so each size
-is the real serialized size of the object's frame (the object holding one
-entry) plus the real serialized size of each entry, cached per entry: the
-JSON sum is exact, and the tests check it against serializing the whole
-object. The protobuf sum leaves out the growth of the enclosing messages'
-length prefixes, a few bytes per object.
+slice for every event would cost more than the engine itself, so a slice's
+size is the real serialized size of its frame (the slice holding one entry)
+plus the size of each entry, and an entry's size is summed from the lengths
+of its strings (`endpoint_entry_size`; any field the simulator does not write
+falls back to serializing the entry). Each slice keeps its running sum, so a
+write sizes only the endpoints it changed. The JSON sum is exact, and the
+tests check it against serializing the whole object. The protobuf sum leaves
+out the growth of the enclosing messages' length prefixes, a few bytes per
+object.
 """
 
 from __future__ import annotations
@@ -123,6 +126,124 @@ def _entry_size(data: Mapping[str, Any]) -> Size:
     """The bytes one list entry adds: its JSON plus a comma, its protobuf message plus tag and length."""
     body = _proto_value(dict(data))
     return Size(json_size(data) + 1, 1 + body)
+
+
+def _plain(text: str) -> bool:
+    """Whether JSON writes *text* as is, between quotes: printable ASCII without ``"`` or ``\\``."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def _str_size(text: str) -> tuple[int, int]:
+    """A string value's JSON bytes (quotes and escapes included) and protobuf bytes (length and content)."""
+    if _plain(text):
+        n = len(text)
+        return n + 2, (1 if n < 0x80 else _varint(n)) + n
+    n = len(text.encode())
+    return json_size(text), _varint(n) + n
+
+
+#: The wire names of `ObjectReference`'s fields, in attribute order.
+_REFERENCE_FIELDS = (
+    ("api_version", "apiVersion"),
+    ("field_path", "fieldPath"),
+    ("kind", "kind"),
+    ("name", "name"),
+    ("namespace", "namespace"),
+    ("resource_version", "resourceVersion"),
+    ("uid", "uid"),
+)
+
+
+def _reference_size(ref: ObjectReference) -> tuple[int, int] | None:
+    """JSON and protobuf bytes of a ``targetRef`` value (a message with its length), or ``None`` if not plain."""
+    json_body = proto_body = fields = 0
+    for attribute, wire in _REFERENCE_FIELDS:
+        value = getattr(ref, attribute)
+        if value is None:
+            continue
+        if type(value) is not str:
+            return None
+        j, p = _str_size(value)
+        json_body += len(wire) + 3 + j  # "wire":value
+        proto_body += 1 + p
+        fields += 1
+    return 2 + json_body + max(fields - 1, 0), _varint(proto_body) + proto_body
+
+
+def endpoint_entry_size(endpoint: Endpoint) -> Size:
+    """The bytes *endpoint* adds to a slice's ``endpoints`` list (as `_entry_size` of its dict).
+
+    Summed from its strings' lengths rather than serialized: JSON is a sum of
+    its members, and the protobuf estimate a sum of tagged fields. The
+    endpoints the simulator builds (addresses, conditions, ``targetRef``,
+    ``nodeName``, ``zone``) take this path; any other field falls back to
+    serializing, and the tests check both against serializing.
+    """
+    addresses, conditions, ref = endpoint.addresses, endpoint.conditions, endpoint.target_ref
+    if (
+        endpoint.hostname is not None
+        or endpoint.deprecated_topology is not None
+        or endpoint.hints is not None
+        or not addresses
+    ):
+        return _entry_size(to_dict(endpoint))
+    # "addresses":[...]
+    json_body, proto_body, fields = 12 + 2 + len(addresses) - 1, 0, 1
+    for address in addresses:
+        j, p = _str_size(address)
+        json_body += j
+        proto_body += 1 + p
+    # "conditions":{...}, always written; each known condition is one bool.
+    states = (("ready", conditions.ready), ("serving", conditions.serving), ("terminating", conditions.terminating))
+    known = [(name, value) for name, value in states if value is not None]
+    if any(type(value) is not bool for _, value in known):
+        return _entry_size(to_dict(endpoint))
+    json_body += 1 + 13 + 2 + sum(len(name) + 3 + (4 if value else 5) for name, value in known) + max(len(known) - 1, 0)
+    proto_body += 1 + _varint(2 * len(known)) + 2 * len(known)
+    fields += 1
+    if ref is not None:
+        sized = _reference_size(ref)
+        if sized is None:
+            return _entry_size(to_dict(endpoint))
+        json_body += 1 + 12 + sized[0]  # ,"targetRef":
+        proto_body += 1 + sized[1]
+        fields += 1
+    for wire, value in (("nodeName", endpoint.node_name), ("zone", endpoint.zone)):
+        if value is None:
+            continue
+        if type(value) is not str:
+            return _entry_size(to_dict(endpoint))
+        j, p = _str_size(value)
+        json_body += 1 + len(wire) + 3 + j
+        proto_body += 1 + p
+        fields += 1
+    return Size(json_body + 2 + 1, 1 + _varint(proto_body) + proto_body)
+
+
+def address_entry_size(address: EndpointAddress) -> Size:
+    """The bytes *address* adds to an Endpoints subset's address list (as `_entry_size` of its dict)."""
+    ip, ref = address.ip, address.target_ref
+    if not ip or type(ip) is not str:
+        return _entry_size(to_dict(address))
+    j, p = _str_size(ip)
+    json_body, proto_body, fields = 4 + 1 + j, 1 + p, 1  # "ip":value
+    for wire, value in (("hostname", address.hostname), ("nodeName", address.node_name)):
+        if value is None:
+            continue
+        if type(value) is not str:
+            return _entry_size(to_dict(address))
+        j, p = _str_size(value)
+        json_body += len(wire) + 3 + j
+        proto_body += 1 + p
+        fields += 1
+    if ref is not None:
+        sized = _reference_size(ref)
+        if sized is None:
+            return _entry_size(to_dict(address))
+        json_body += 12 + sized[0]
+        proto_body += 1 + sized[1]
+        fields += 1
+    return Size(2 + json_body + fields - 1 + 1, 1 + _varint(proto_body) + proto_body)
 
 
 def object_size(obj: EndpointSlice | Endpoints) -> Size:
@@ -262,9 +383,10 @@ class SliceRunner(Runner):
         self.limit = limit
         self.compact = compact
         self.tally = Tally(watchers=watchers)
-        self._alive: dict[int, Endpoint] = {}
-        self._json: dict[int, int] = {}
-        self._proto: dict[int, int] = {}
+        # Entry sizes by shape: conditions and the lengths of plain strings decide an entry's size.
+        self._shapes: dict[tuple[object, ...], Size] = {}
+        # Per slice name: the endpoints last sized, and their entries' JSON and protobuf sums.
+        self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int]] = {}
         self._frames: dict[tuple[object, ...], Size] = {}
         self.reconciler: IncrementalReconciler | None = None
         self.count = 0
@@ -274,18 +396,6 @@ class SliceRunner(Runner):
 
     # -- sizes -----------------------------------------------------------
 
-    def _entry(self, endpoint: Endpoint) -> Size:
-        # Keyed by identity: the reconciler passes the same endpoint objects from write to write,
-        # and hashing an endpoint's fields costs more than sizing it once. The endpoint is kept
-        # alive so that its id is never reused.
-        key = id(endpoint)
-        if key not in self._json:
-            size = _entry_size(to_dict(endpoint))
-            self._alive[key] = endpoint
-            self._json[key] = size.json
-            self._proto[key] = size.proto
-        return Size(self._json[key], self._proto[key])
-
     def _frame(self, eps: EndpointSlice) -> Size:
         """The slice's size without its endpoints (``[]`` counted with one entry's comma)."""
         # Keyed by value: every write builds a new metadata object, but few distinct ones exist.
@@ -294,10 +404,82 @@ class SliceRunner(Runner):
         if size is None:
             endpoints = eps.endpoints or ()
             one = object_size(attrs.evolve(eps, endpoints=endpoints[:1]))
-            entry = self._entry(endpoints[0])
+            entry = self.entry_size(endpoints[0])
             # An entry counts its comma; the frame counts the one the last entry does not have.
             size = self._frames[key] = Size(one.json - entry.json + 1, one.proto - entry.proto)
         return size
+
+    def entry_size(self, endpoint: Endpoint) -> Size:
+        """`endpoint_entry_size`, looked up by shape for the endpoints the simulator builds.
+
+        A Pod's entry is plain strings (printable ASCII without quotes or
+        backslashes) in fixed fields; two such entries whose strings have the same
+        lengths, field by field, and whose conditions are equal have the same size.
+        """
+        ref = endpoint.target_ref
+        addresses = endpoint.addresses
+        if (
+            ref is None
+            or len(addresses) != 1
+            or endpoint.hostname is not None
+            or endpoint.deprecated_topology is not None
+            or endpoint.hints is not None
+            or ref.api_version is not None
+            or ref.field_path is not None
+            or ref.resource_version is not None
+        ):
+            return endpoint_entry_size(endpoint)
+        strings = (addresses[0], ref.kind, ref.name, ref.namespace, ref.uid, endpoint.node_name, endpoint.zone)
+        if None in strings or not all(type(s) is str for s in strings):
+            return endpoint_entry_size(endpoint)
+        text = "".join(strings)  # type: ignore[arg-type]  # None and non-strings were ruled out above.
+        if not _plain(text):
+            return endpoint_entry_size(endpoint)
+        key = (endpoint.conditions, *map(len, strings))  # type: ignore[arg-type]  # As above.
+        size = self._shapes.get(key)
+        if size is None:
+            size = self._shapes[key] = endpoint_entry_size(endpoint)
+        return size
+
+    def _entries(self, name: str, endpoints: tuple[Endpoint, ...]) -> tuple[int, int]:
+        """The JSON and protobuf sums of *endpoints*' entries, from the sums last found for slice *name*.
+
+        A write changes one or two endpoints of a slice and keeps the others (the same
+        objects), so only the endpoints that came or went are sized: a write costs the
+        size of its change, not of its slice.
+        """
+        known = self._sums.get(name)
+        if known is None:
+            entries = [self.entry_size(e) for e in endpoints]
+            json_sum, proto_sum = sum(e.json for e in entries), sum(e.proto for e in entries)
+        else:
+            old, json_sum, proto_sum = known
+            if old is endpoints:
+                return json_sum, proto_sum
+            if len(endpoints) == len(old) + 1 and endpoints[:-1] == old:
+                # An endpoint appended (the reconciler's add): the common case, checked in C.
+                came: Iterable[Endpoint] = endpoints[-1:]
+                went: Iterable[Endpoint] = ()
+            else:
+                # By identity: equal endpoints have equal sizes, and kept ones are the same objects.
+                new = dict(zip(map(id, endpoints), endpoints, strict=True))
+                before = dict(zip(map(id, old), old, strict=True))
+                if len(new) != len(endpoints) or len(before) != len(old):
+                    # One object listed twice (no controller writes that): sum the slice again.
+                    self._sums.pop(name)
+                    return self._entries(name, endpoints)
+                came = [new[k] for k in new.keys() - before.keys()]
+                went = [before[k] for k in before.keys() - new.keys()]
+            for endpoint in came:
+                size = self.entry_size(endpoint)
+                json_sum += size.json
+                proto_sum += size.proto
+            for endpoint in went:
+                size = self.entry_size(endpoint)
+                json_sum -= size.json
+                proto_sum -= size.proto
+        self._sums[name] = (endpoints, json_sum, proto_sum)
+        return json_sum, proto_sum
 
     def size(self, eps: EndpointSlice) -> Size:
         """The serialized size of *eps*: its frame, plus each endpoint's entry, less the one comma too many."""
@@ -305,18 +487,7 @@ class SliceRunner(Runner):
         if not endpoints:
             return object_size(eps)
         frame = self._frame(eps)
-        keys = list(map(id, endpoints))
-        try:
-            # map and sum loop in C: this runs for every write, over up to 1000 endpoints.
-            entries_json = sum(map(self._json.__getitem__, keys))
-        except KeyError:
-            # Size only the endpoints not seen before (usually the one the event brought).
-            by_id = dict(zip(keys, endpoints, strict=True))
-            # set.difference with a dict walks the set, not the dict of every endpoint seen.
-            for key in set(keys).difference(self._json):
-                self._entry(by_id[key])
-            entries_json = sum(map(self._json.__getitem__, keys))
-        entries_proto = sum(map(self._proto.__getitem__, keys))
+        entries_json, entries_proto = self._entries(eps.metadata.name or "", endpoints)
         return Size(frame.json - 1 + entries_json, frame.proto + entries_proto)
 
     # -- events ----------------------------------------------------------
@@ -331,6 +502,7 @@ class SliceRunner(Runner):
         for eps in plan.deletes:
             self.tally.deletes += 1
             self.tally.write(self.size(eps), delete=True)
+            self._sums.pop(eps.metadata.name or "", None)
         self.count += len(plan.creates) - len(plan.deletes)
 
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
@@ -404,8 +576,9 @@ class _Addresses:
 
     def __init__(self) -> None:
         self.keys: list[tuple[str, bool, str]] = []
-        self.json: dict[tuple[str, bool, str], int] = {}
-        self.proto: dict[tuple[str, bool, str], int] = {}
+        # Entry sizes in the order of `keys`: a truncated object sums a prefix of them, in C.
+        self.json: list[int] = []
+        self.proto: list[int] = []
         # Running totals: an untruncated object is the whole list, and summing it on every
         # write made a 5,000-Pod rollout quadratic.
         self.total_json = 0
@@ -414,8 +587,8 @@ class _Addresses:
     def insert(self, key: tuple[str, bool, str], size: Size) -> int:
         at = bisect.bisect_left(self.keys, key)
         self.keys.insert(at, key)
-        self.json[key] = size.json
-        self.proto[key] = size.proto
+        self.json.insert(at, size.json)
+        self.proto.insert(at, size.proto)
         self.total_json += size.json
         self.total_proto += size.proto
         return at
@@ -423,16 +596,15 @@ class _Addresses:
     def remove(self, key: tuple[str, bool, str]) -> int:
         at = bisect.bisect_left(self.keys, key)
         del self.keys[at]
-        self.total_json -= self.json.pop(key)
-        self.total_proto -= self.proto.pop(key)
+        self.total_json -= self.json.pop(at)
+        self.total_proto -= self.proto.pop(at)
         return at
 
     def first(self, count: int) -> Size:
         """The bytes the first *count* entries add."""
         if count >= len(self.keys):
             return Size(self.total_json, self.total_proto)
-        kept = self.keys[:count]
-        return Size(sum(map(self.json.__getitem__, kept)), sum(map(self.proto.__getitem__, kept)))
+        return Size(sum(self.json[:count]), sum(self.proto[:count]))
 
 
 class EndpointsRunner(Runner):
@@ -525,7 +697,7 @@ class EndpointsRunner(Runner):
         found = self._addresses.get(pod.index)
         if found is None:
             address = address_for(pod, self.namespace)
-            found = (address_sort_key(address), _entry_size(to_dict(address)))
+            found = (address_sort_key(address), address_entry_size(address))
             self._addresses[pod.index] = found
         return found
 
