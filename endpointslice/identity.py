@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable
 
 from .discovery import Endpoint, EndpointPort
@@ -69,19 +70,57 @@ def endpoint_fingerprint(endpoint: Endpoint, /) -> Fingerprint:
     )
 
 
-def _ipv4_sloppy(text: str) -> str | None:
+_inet_pton = socket.inet_pton
+_AF_INET = socket.AF_INET
+_from_bytes = int.from_bytes
+
+#: An address's place in `placement_key`: its IP version and numeric value; ``(99, 0)`` when invalid.
+AddressOrder = tuple[int, int]
+
+
+def _ipv4_sloppy(text: str) -> tuple[str, int] | None:
+    """Dotted IPv4 with leading zeros allowed (as Go's parser here): the Go text and the value."""
     parts = text.split(".")
     if len(parts) != 4:
         return None
-    out = []
+    value = 0
+    padded = False
     for part in parts:
-        if not part or not part.isascii() or not part.isdigit() or len(part) > 3:
+        # "".isdigit() is false; isascii refuses the other Unicode digits isdigit accepts.
+        if not part.isdigit() or not part.isascii() or len(part) > 3:
             return None
-        value = int(part)
-        if value > 255:
+        octet = int(part)
+        if octet > 255:
             return None
-        out.append(str(value))
-    return ".".join(out)
+        if len(part) > 1 and part[0] == "0":
+            padded = True
+        value = value << 8 | octet
+    if not padded:
+        return text, value
+    return f"{value >> 24}.{value >> 16 & 255}.{value >> 8 & 255}.{value & 255}", value
+
+
+def _parse_address(text: str) -> tuple[str, AddressType, AddressOrder] | None:
+    """`canonical_address`, plus the canonical address's `placement_key` order, from one parse."""
+    if ":" not in text:
+        # The C parser accepts exactly the canonical dotted form (four decimal octets, no
+        # leading zeros), which is nearly every address, at a fifth of the cost of splitting.
+        try:
+            return (text, AddressType.IPV4, (4, _from_bytes(_inet_pton(_AF_INET, text), "big")))
+        except (OSError, ValueError):  # Not canonical (or a NUL, or not ASCII): the lenient parse decides.
+            pass
+        v4 = _ipv4_sloppy(text)
+        return None if v4 is None else (v4[0], AddressType.IPV4, (4, v4[1]))
+    if "%" in text:
+        return None
+    try:
+        v6 = ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    mapped = v6.ipv4_mapped
+    if mapped is not None:
+        return (str(mapped), AddressType.IPV4, (4, int(mapped)))
+    return (v6.compressed, AddressType.IPV6, (6, int(v6)))
 
 
 def canonical_address(text: str, /) -> tuple[str, AddressType] | None:
@@ -101,19 +140,8 @@ def canonical_address(text: str, /) -> tuple[str, AddressType] | None:
     >>> canonical_address("example.com") is None
     True
     """
-    if ":" not in text:
-        v4 = _ipv4_sloppy(text)
-        return None if v4 is None else (v4, AddressType.IPV4)
-    if "%" in text:
-        return None
-    try:
-        v6 = ipaddress.IPv6Address(text)
-    except ValueError:
-        return None
-    mapped = v6.ipv4_mapped
-    if mapped is not None:
-        return (str(mapped), AddressType.IPV4)
-    return (v6.compressed, AddressType.IPV6)
+    parsed = _parse_address(text)
+    return None if parsed is None else (parsed[0], parsed[1])
 
 
 def endpoint_identity(endpoint: Endpoint, /) -> EndpointIdentity:
@@ -168,14 +196,29 @@ def endpoint_changed(desired: Endpoint, existing: Endpoint, /) -> bool:
     return _ref_changed(desired.target_ref, existing.target_ref)
 
 
-def placement_key(endpoint: Endpoint, /) -> tuple[str, str, tuple[tuple[int, int], ...], str]:
+#: The sort key of `placement_key`.
+PlacementKey = tuple[str, str, tuple[AddressOrder, ...], str]
+
+
+def _placement_key(ref: ObjectReference | None, order: tuple[AddressOrder, ...], hostname: str | None) -> PlacementKey:
+    """`placement_key` from the orders `_parse_address` gave for the endpoint's (canonical) addresses.
+
+    Building the desired state parses every address once; this reuses that parse rather than
+    parsing the canonical text again, which cost more than the first parse did.
+    """
+    if ref is None:
+        return ("", "", order, hostname or "")
+    return (ref.namespace or "", ref.name or "", order, hostname or "")
+
+
+def placement_key(endpoint: Endpoint, /) -> PlacementKey:
     """The order in which new endpoints are placed into slices (upstream picks at random).
 
     By target Pod namespace and name, then by addresses in numeric order
     (IPv4 before IPv6), then hostname. Invalid addresses sort last.
     """
     ref = endpoint.target_ref
-    numeric: list[tuple[int, int]] = []
+    numeric: list[AddressOrder] = []
     for address in endpoint.addresses:
         try:
             ip = ipaddress.ip_address(address)

@@ -47,9 +47,13 @@ from .discovery import (
 from .enums import AddressType, ConditionStatus, IPFamily, PodPhase, ServiceType, TrafficDistribution, default_protocol
 from .errors import EndpointSliceError, Problem
 from .identity import (
+    AddressOrder,
     EndpointIdentity,
     Fingerprint,
+    PlacementKey,
     PortGroupKey,
+    _parse_address,
+    _placement_key,
     canonical_address,
     endpoint_changed,
     endpoint_fingerprint,
@@ -349,16 +353,25 @@ def endpoint_from_pod(
         The endpoint; its ``addresses`` are empty when the Pod has no IP of that family.
         Unparsable IPs are left out.
     """
+    return _endpoint_from_pod(pod, service, address_type, node)[0]
+
+
+def _endpoint_from_pod(
+    pod: Pod, service: Service, address_type: AddressType, node: Node | None
+) -> tuple[Endpoint, tuple[AddressOrder, ...]]:
+    """`endpoint_from_pod`, with its addresses' `placement_key` orders from the same parse."""
     addresses = []
+    order = []
     for pod_ip in pod.status.pod_ips or ():
-        parsed = canonical_address(pod_ip.ip)
+        parsed = _parse_address(pod_ip.ip)
         if parsed is not None and parsed[1] is address_type:
             addresses.append(parsed[0])
+            order.append(parsed[2])
     serving = _pod_ready(pod)
     terminating = pod.metadata.deletion_timestamp is not None
     ready = bool(service.spec.publish_not_ready_addresses) or (serving and not terminating)
     zone = node.zone if node is not None else None
-    return Endpoint(
+    endpoint = Endpoint(
         addresses=tuple(addresses),
         conditions=EndpointConditions(ready=ready, serving=serving, terminating=terminating),
         hostname=pod.spec.hostname if should_set_hostname(pod, service) else None,
@@ -371,6 +384,7 @@ def endpoint_from_pod(
         node_name=pod.spec.node_name or None,
         zone=zone or None,
     )
+    return endpoint, tuple(order)
 
 
 def _selects(service: Service, pod: Pod) -> bool:
@@ -392,13 +406,22 @@ def _group_sort_key(group: EndpointGroup) -> tuple[str, PortGroupKey]:
     return (group.address_type.value, group.key)
 
 
+#: Endpoints being gathered for one group: by identity, each with its `placement_key`.
+_Table = dict[EndpointIdentity, tuple[PlacementKey, Endpoint]]
+
+
+def _by_placement(item: tuple[EndpointIdentity, tuple[PlacementKey, Endpoint]]) -> PlacementKey:
+    return item[1][0]
+
+
 def _freeze_groups(
-    raw: Mapping[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], dict[EndpointIdentity, Endpoint]]],
+    raw: Mapping[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], _Table]],
 ) -> tuple[EndpointGroup, ...]:
     groups = []
-    for (address_type, _key), (ports, endpoints) in raw.items():
-        ordered = sorted(endpoints.items(), key=lambda item: placement_key(item[1]))
-        groups.append(EndpointGroup(address_type=address_type, ports=ports, endpoints=FrozenDict(ordered)))
+    for (address_type, _key), (ports, table) in raw.items():
+        ordered = sorted(table.items(), key=_by_placement)
+        endpoints: FrozenDict[EndpointIdentity, Endpoint] = FrozenDict([(i, keyed[1]) for i, keyed in ordered])
+        groups.append(EndpointGroup(address_type=address_type, ports=ports, endpoints=endpoints))
     return tuple(sorted(groups, key=_group_sort_key))
 
 
@@ -437,7 +460,7 @@ def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Nod
     node_map = None if node_list is None else {n.metadata.name: n for n in node_list if n.metadata.name}
     address_types = address_types_for_service(service)
     publish = bool(service.spec.publish_not_ready_addresses)
-    raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], dict[EndpointIdentity, Endpoint]]] = {}
+    raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], _Table]] = {}
     skipped: list[SkippedPod] = []
     for pod in pods:
         if not _selects(service, pod):
@@ -461,9 +484,10 @@ def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Nod
             entry = raw.setdefault((address_type, key), (ports, {}))
             if node_map is not None and node is None and not publish:
                 continue
-            endpoint = endpoint_from_pod(pod, service, address_type, node=node)
+            endpoint, order = _endpoint_from_pod(pod, service, address_type, node)
             if endpoint.addresses:
-                entry[1][endpoint_identity(endpoint)] = endpoint
+                place = _placement_key(endpoint.target_ref, order, endpoint.hostname)
+                entry[1][endpoint_identity(endpoint)] = (place, endpoint)
     return DesiredState(
         address_types=address_types,
         groups=_freeze_groups(raw),
@@ -502,7 +526,7 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
             families, or a family the Service does not support, with its path.
     """
     problems: list[Problem] = []
-    by_type: dict[AddressType, list[Endpoint]] = {}
+    by_type: dict[AddressType, list[tuple[PlacementKey, Endpoint]]] = {}
     for i, endpoint in enumerate(endpoints):
         if not endpoint.addresses:
             problems.append(
@@ -510,10 +534,11 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
             )
             continue
         canonical = []
+        order = []
         families = set()
         bad = False
         for j, address in enumerate(endpoint.addresses):
-            parsed = canonical_address(address)
+            parsed = _parse_address(address)
             if parsed is None:
                 problems.append(
                     Problem(
@@ -525,6 +550,7 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
                 continue
             canonical.append(parsed[0])
             families.add(parsed[1])
+            order.append(parsed[2])
         if bad:
             continue
         if len(families) > 1:
@@ -535,7 +561,8 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
         fixed = (
             endpoint if tuple(canonical) == endpoint.addresses else attrs.evolve(endpoint, addresses=tuple(canonical))
         )
-        by_type.setdefault(families.pop(), []).append(fixed)
+        place = _placement_key(fixed.target_ref, tuple(order), fixed.hostname)
+        by_type.setdefault(families.pop(), []).append((place, fixed))
     declared = {AddressType(f.value) for f in service.spec.ip_families or () if isinstance(f, IPFamily)}
     if declared:
         for address_type in sorted(set(by_type) - declared, key=lambda t: t.value):
@@ -551,11 +578,11 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
     address_types = tuple(sorted(declared or set(by_type) or {AddressType.IPV4}, key=lambda t: t.value))
     ports = _service_ports_as_endpoint_ports(service)
     key = port_group_key(ports)
-    raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], dict[EndpointIdentity, Endpoint]]] = {}
+    raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], _Table]] = {}
     for address_type, entries in by_type.items():
         table = raw.setdefault((address_type, key), (ports, {}))[1]
-        for endpoint in entries:
-            table[endpoint_identity(endpoint)] = endpoint
+        for keyed in entries:
+            table[endpoint_identity(keyed[1])] = keyed
     return DesiredState(
         address_types=address_types, groups=_freeze_groups(raw), headless=service.spec.cluster_ip == "None"
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, TypeVar, cast
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from endpointslice import (
     AddressType,
@@ -14,9 +17,20 @@ from endpointslice import (
     EndpointHints,
     EndpointPort,
     ForZone,
+    ObjectMeta,
     ObjectReference,
+    Service,
+    ServiceSpec,
 )
-from endpointslice.identity import canonical_address, endpoint_changed, endpoint_identity, port_group_key
+from endpointslice.identity import (
+    _parse_address,
+    canonical_address,
+    endpoint_changed,
+    endpoint_identity,
+    placement_key,
+    port_group_key,
+)
+from endpointslice.packing import desired_from_endpoints
 
 NS = "test"
 T = TypeVar("T")
@@ -102,3 +116,119 @@ def test_identity_is_addresses_hostname_and_target_pod() -> None:
 def test_endpoint_changed(change: dict[str, Any], changed: bool) -> None:
     e = expected_endpoint()
     assert endpoint_changed(evolve(e, **change), e) is changed
+
+
+# ---------------------------------------------------------------------------
+# One parse per address: the desired state reuses canonical_address's parse for placement
+
+
+def _reference_canonical(text: str) -> tuple[str, AddressType] | None:
+    """canonical_address as it was before the C fast path: split IPv4 by hand, ipaddress for IPv6."""
+    if ":" not in text:
+        parts = text.split(".")
+        if len(parts) != 4:
+            return None
+        for part in parts:
+            if not part or not part.isascii() or not part.isdigit() or len(part) > 3 or int(part) > 255:
+                return None
+        return ".".join(str(int(p)) for p in parts), AddressType.IPV4
+    if "%" in text:
+        return None
+    try:
+        v6 = ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    if v6.ipv4_mapped is not None:
+        return str(v6.ipv4_mapped), AddressType.IPV4
+    return v6.compressed, AddressType.IPV6
+
+
+def _octet() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.integers(0, 255).map(str),
+        st.integers(0, 255).map(lambda n: f"{n:03d}"),
+        st.text(alphabet="0123456789٤x ", min_size=0, max_size=4),
+    )
+
+
+_addresses = st.one_of(
+    st.lists(_octet(), min_size=3, max_size=5).map(".".join),
+    st.ip_addresses().map(str),
+    st.ip_addresses(v=6).map(lambda ip: ip.exploded.upper()),
+    st.ip_addresses(v=4).map(lambda ip: f"::ffff:{ip}"),
+    st.text(alphabet="0123456789.:abcdef%\x00", max_size=12),
+)
+
+
+@given(_addresses)
+def test_law_canonical_address_agrees_with_the_reference_parser(text: str) -> None:
+    assert canonical_address(text) == _reference_canonical(text)
+
+
+@given(_addresses)
+def test_law_the_parse_gives_the_placement_order_of_the_canonical_address(text: str) -> None:
+    parsed = _parse_address(text)
+    if parsed is not None:
+        canonical = Endpoint(addresses=(parsed[0],))
+        assert placement_key(canonical)[2] == (parsed[2],)
+
+
+_pods = st.one_of(
+    st.none(),
+    st.builds(
+        ObjectReference, kind=st.just("Pod"), namespace=st.sampled_from(["a", "b"]), name=st.text("pq", max_size=2)
+    ),
+)
+_valid_v4 = st.one_of(
+    st.ip_addresses(v=4).map(str),
+    st.lists(st.integers(0, 255).map(lambda n: f"{n:03d}"), min_size=4, max_size=4).map(".".join),
+)
+_entries = st.one_of(
+    st.builds(
+        lambda a, r, h: Endpoint(addresses=tuple(a), target_ref=r, hostname=h),
+        st.lists(_valid_v4, min_size=1, max_size=3),
+        _pods,
+        st.sampled_from([None, "", "h1", "h2"]),
+    ),
+    st.builds(
+        lambda a, r, h: Endpoint(addresses=tuple(a), target_ref=r, hostname=h),
+        st.lists(
+            st.ip_addresses(v=6, network="2001:db8::/32").map(lambda ip: ip.exploded),
+            min_size=1,
+            max_size=2,
+        ),
+        _pods,
+        st.sampled_from([None, "h1"]),
+    ),
+)
+
+
+@given(st.lists(_entries, max_size=30))
+def test_law_the_desired_state_is_in_placement_key_order(entries: list[Endpoint]) -> None:
+    # The desired state orders endpoints by the order numbers of the one parse; the public
+    # placement_key parses again with ipaddress. Both must give the same order.
+    service = Service(metadata=ObjectMeta(name="s", namespace="a"), spec=ServiceSpec(ip_families=("IPv4", "IPv6")))
+    for group in desired_from_endpoints(service, entries).groups:
+        ordered = list(group.endpoints.values())
+        assert ordered == sorted(ordered, key=placement_key)
+        assert len({placement_key(e) for e in ordered}) == len(ordered)
+
+
+def test_the_desired_state_does_not_parse_addresses_again_to_order_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: placement_key parsed every address again with ipaddress right after
+    # canonical_address had parsed it; that second parse was 38 % of building the state.
+    def refuse(text: object) -> object:
+        raise AssertionError(f"{text!r} parsed twice")
+
+    monkeypatch.setattr(ipaddress, "ip_address", refuse)
+    service = Service(metadata=ObjectMeta(name="s", namespace="a"), spec=ServiceSpec(ip_families=("IPv4", "IPv6")))
+    entries = [
+        Endpoint(addresses=("10.0.0.2",)),
+        Endpoint(addresses=("010.0.0.1",)),
+        Endpoint(addresses=("2001:db8::1",)),
+    ]
+    groups = desired_from_endpoints(service, entries).groups
+    assert [list(g.endpoints) for g in groups] == [
+        [(("10.0.0.1",), "", "", ""), (("10.0.0.2",), "", "", "")],
+        [(("2001:db8::1",), "", "", "")],
+    ]
