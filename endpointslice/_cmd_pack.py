@@ -8,6 +8,11 @@ ENDPOINTS is read in one of three forms, recognised from its content:
   ``nodeName``, ``zone``, ``hostname``, ``targetRef``...): a selectorless Service;
 * plain text, one IP address per line (``#`` starts a comment).
 
+``--plan`` for a Service the controller leaves alone (ExternalName, or no
+selector) given Pods prints the empty plan and the reason. ``--no-nodes``
+states that the cluster has no Nodes, which differs from not saying: every
+Pod's Node is then missing, as the controller sees it.
+
 Exit status: 0 done; 2 unreadable input or bad usage, one line per problem.
 """
 
@@ -26,6 +31,7 @@ from ._cli import max_endpoints_per_slice
 from ._rules import ErrorType, FieldError
 from ._text import line
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
+from .enums import ServiceType
 from .errors import LoadError, StructureError
 from .kinds import KubeObject, kind_of
 from .packing import (
@@ -36,11 +42,12 @@ from .packing import (
     NameStrategy,
     PackingError,
     canonical_address,
+    controller_manages,
     desired_endpoints,
     desired_from_endpoints,
     pack,
 )
-from .reconcile import is_managed_slice, reconcile
+from .reconcile import Plan, is_managed_slice, reconcile
 from .service import Service
 from .workloads import Node, Pod
 
@@ -48,6 +55,10 @@ HELP = "pack endpoints into EndpointSlices for a Service, or plan the writes aga
 PROG = "endpointslice pack"
 #: The ``managed-by`` label of slices packed from plain endpoint entries, unless --managed-by says otherwise.
 DEFAULT_MANAGED_BY = "endpointslice-pack"
+
+
+class _LeftAloneError(Exception):
+    """The controller leaves the Service alone; the message says why."""
 
 
 class _InputError(Exception):
@@ -81,7 +92,18 @@ def register(sub: Any) -> None:
         default=NameStrategy.GENERATE.value,
         help="name new slices with generateName (default), <service>-<n>, or a stable hash",
     )
-    p.add_argument("--plan", action="store_true", help="print the create/update/delete plan instead of the slices")
+    p.add_argument(
+        "--no-nodes",
+        action="store_true",
+        help="the cluster has no Nodes: Pods on any Node are skipped, as the controller skips Pods whose Node it "
+        "does not know (without this and without Nodes in ENDPOINTS, the Nodes are unknown and no Pod is skipped)",
+    )
+    p.add_argument(
+        "--plan",
+        action="store_true",
+        help="print the create/update/delete plan instead of the slices "
+        "(an empty plan, with the reason, for a Service the controller leaves alone)",
+    )
     p.add_argument("-o", "--output", choices=("text", "json"), default="text", help="text (YAML slices) or JSON")
     p.add_argument(
         "--managed-by",
@@ -226,10 +248,14 @@ def _entries_from_list(node: Any, data: list[Any], source: str) -> list[Endpoint
     return out
 
 
-def _desired(service: Service, service_path: str, path: str, managed_by: str | None) -> tuple[DesiredState, str]:
+def _desired(
+    service: Service, service_path: str, path: str, managed_by: str | None, *, no_nodes: bool = False
+) -> tuple[DesiredState, str]:
     text = _read_text(path)
     source = _source(path)
     shape, parsed = _shape(text, source)
+    if no_nodes and shape != "objects":
+        raise _InputError([f"--no-nodes: {source} holds endpoint entries, not Pods; Nodes matter only for Pods"])
     if shape == "objects":
         try:
             objects = io.flatten(io.loads(text, source=source))
@@ -240,8 +266,17 @@ def _desired(service: Service, service_path: str, path: str, managed_by: str | N
         others = [o for o in objects if not isinstance(o, (Pod, Node))]
         if others:
             raise _InputError([f"{source}: expected Pods and Nodes, found {_describe(others)}"])
+        if no_nodes and nodes:
+            raise _InputError([f"--no-nodes: {source} holds {_describe(nodes)}"])
+        if not controller_manages(service):
+            what = (
+                "an ExternalName Service"
+                if service.spec.type is ServiceType.EXTERNAL_NAME
+                else "a Service without selector"
+            )
+            raise _LeftAloneError(f"the EndpointSlice controller leaves {what} alone")
         try:
-            desired = desired_endpoints(service, pods, nodes if nodes else None)
+            desired = desired_endpoints(service, pods, [] if no_nodes else (nodes or None))
         except PackingError as exc:
             raise _InputError([f"{service_path}: {p}" for p in exc.problems]) from None
         return desired, managed_by or CONTROLLER_NAME
@@ -288,14 +323,33 @@ def _print_slices(slices: Sequence[EndpointSlice], output: str) -> None:
         sys.stdout.write(io.dumps(list(slices)))
 
 
+def _print_empty_plan(reason: str, output: str) -> None:
+    """The plan for a Service the controller leaves alone: no writes, whatever exists, and why."""
+    if output == "json":
+        sys.stdout.write(json.dumps({**Plan().to_dict(), "reason": reason}, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{Plan().summary()}: {reason}\n")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``pack``; 0 on success, 2 on bad input."""
+    ignored = None
     try:
         service = _load_service(args.service)
-        desired, managed_by = _desired(service, args.service, args.endpoints, args.managed_by)
+        try:
+            desired, managed_by = _desired(
+                service, args.service, args.endpoints, args.managed_by, no_nodes=args.no_nodes
+            )
+        except _LeftAloneError as exc:
+            ignored = str(exc)
         existing = _load_existing(args.existing)
     except _InputError as exc:
         return _fail(exc.lines)
+    if ignored is not None:
+        if not args.plan:
+            return _fail([f"{args.service}: spec.selector: {ignored}; give endpoints instead of Pods, or use --plan"])
+        _print_empty_plan(ignored, args.output)
+        return 0
     for skipped in desired.skipped:
         print(f"{PROG}: note: {skipped}", file=sys.stderr)
     names = NameStrategy(args.names)

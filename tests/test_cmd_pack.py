@@ -217,3 +217,64 @@ def test_diff_compares_endpoints_with_slices_as_views(tmp_path: Path, capsys: py
     status, out, _ = run(["diff", str(endpoints), str(slices)], capsys)
     assert status == 1
     assert out.splitlines() == ["~ endpoint 10.0.0.2 in default/external-db-1: conditions.ready false -> true"]
+
+
+def test_plan_for_a_service_the_controller_leaves_alone_is_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "existing.yaml"
+    status, out, _ = run(["pack", str(EXTERNAL / "service.yaml"), str(EXTERNAL / "endpoints.txt")], capsys)
+    existing.write_text(out, encoding="utf-8")
+    # The controller does nothing for a selectorless Service: no write, even to slices that exist.
+    args = ["pack", "--plan", str(EXTERNAL / "service.yaml"), str(WEB / "pods.yaml"), "--existing", str(existing)]
+    assert run(args, capsys) == (
+        0,
+        "no changes: the EndpointSlice controller leaves a Service without selector alone\n",
+        "",
+    )
+    external_name = tmp_path / "external-name.yaml"
+    external_name.write_text(
+        (WEB / "service.yaml")
+        .read_text(encoding="utf-8")
+        .replace("type: ClusterIP", "type: ExternalName\n  externalName: db.example.com"),
+        encoding="utf-8",
+    )
+    status, out, _ = run(["pack", "--plan", "-o", "json", str(external_name), str(WEB / "pods.yaml")], capsys)
+    assert status == 0
+    assert json.loads(out) == {
+        "creates": [],
+        "updates": [],
+        "deletes": [],
+        "writeCount": 0,
+        "bytesWritten": 0,
+        "reason": "the EndpointSlice controller leaves an ExternalName Service alone",
+    }
+    # Without --plan there are no slices to print, which is still refused, with the way out.
+    status, _, err = run(["pack", str(external_name), str(WEB / "pods.yaml")], capsys)
+    assert status == 2
+    assert err.endswith("give endpoints instead of Pods, or use --plan\n")
+
+
+def test_no_nodes_states_an_empty_node_set(capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = ["pack", str(WEB / "service.yaml"), str(WEB / "pods.yaml")]
+    status, out, _ = run(unknown, capsys)
+    assert [len(s.endpoints or ()) for s in slices_of(out)] == [11, 11]
+    # No Node exists: every Pod's Node is missing, so the controller skips every Pod (and keeps
+    # one empty placeholder slice per address type).
+    status, out, err = run([*unknown, "--no-nodes"], capsys)
+    assert status == 0
+    assert [len(s.endpoints or ()) for s in slices_of(out)] == [0, 0]
+    assert "note: pod default/web-5d4b9c7f86-hgx74 skipped: node 'worker-a' not found" in err
+
+
+def test_no_nodes_conflicts_with_nodes_and_with_entries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    both = tmp_path / "both.yaml"
+    both.write_text((WEB / "pods.yaml").read_text() + "\n---\n" + (WEB / "nodes.yaml").read_text(), encoding="utf-8")
+    status, _, err = run(["pack", str(WEB / "service.yaml"), str(both), "--no-nodes"], capsys)
+    assert status == 2
+    assert err == f"endpointslice pack: error: --no-nodes: {both} holds 3 Node\n"
+    status, _, err = run(
+        ["pack", str(EXTERNAL / "service.yaml"), str(EXTERNAL / "endpoints.txt"), "--no-nodes"], capsys
+    )
+    assert status == 2
+    assert "holds endpoint entries, not Pods" in err
