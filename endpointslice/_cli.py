@@ -51,6 +51,7 @@ _COMMANDS: dict[str, str] = {
     "apply": "apply the EndpointSlices of a Service to the cluster of the current kubeconfig (or dry-run them)",
     "diff": "show the endpoint-level difference between two sets of EndpointSlices",
     "simulate": "measure what Endpoints and EndpointSlices send over the wire for a workload, through the real engine",
+    "completion": "print a shell completion script for bash, zsh or fish",
 }
 #: The commands that read manifests, and so take ``--max-input-size``.
 _READERS = frozenset({"get", "migrate", "validate", "pack", "apply", "diff"})
