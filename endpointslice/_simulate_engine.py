@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -365,6 +366,29 @@ class Runner:
         raise NotImplementedError
 
 
+def _one_change(old: tuple[Endpoint, ...], new: tuple[Endpoint, ...]) -> tuple[Endpoint | None, Endpoint | None] | None:
+    """The endpoint that came and the one that went from *old* to *new*, if they differ by at most one of each.
+
+    ``None`` when they differ by more. Compared in C, by identity first: the
+    reconciler keeps every other endpoint of a slice in place, as the same
+    object. Equal endpoints have equal sizes, so value equality is enough.
+    """
+    differs = list(map(operator.is_not, old, new))
+    try:
+        at = differs.index(True)
+    except ValueError:
+        at = min(len(old), len(new))
+    if len(new) == len(old):
+        if at == len(new):
+            return None, None
+        return (new[at], old[at]) if new[at + 1 :] == old[at + 1 :] else None
+    if len(new) == len(old) + 1:
+        return (new[at], None) if new[at + 1 :] == old[at:] else None
+    if len(new) == len(old) - 1:
+        return (None, old[at]) if new[at:] == old[at + 1 :] else None
+    return None
+
+
 class SliceRunner(Runner):
     """The EndpointSlice controller, with upstream's strategy or with compaction (``compact=True``)."""
 
@@ -456,26 +480,18 @@ class SliceRunner(Runner):
             old, json_sum, proto_sum = known
             if old is endpoints:
                 return json_sum, proto_sum
-            if len(endpoints) == len(old) + 1 and endpoints[:-1] == old:
-                # An endpoint appended (the reconciler's add): the common case, checked in C.
-                came: Iterable[Endpoint] = endpoints[-1:]
-                went: Iterable[Endpoint] = ()
-            else:
-                # By identity: equal endpoints have equal sizes, and kept ones are the same objects.
-                new = dict(zip(map(id, endpoints), endpoints, strict=True))
-                before = dict(zip(map(id, old), old, strict=True))
-                if len(new) != len(endpoints) or len(before) != len(old):
-                    # One object listed twice (no controller writes that): sum the slice again.
-                    self._sums.pop(name)
-                    return self._entries(name, endpoints)
-                came = [new[k] for k in new.keys() - before.keys()]
-                went = [before[k] for k in before.keys() - new.keys()]
-            for endpoint in came:
-                size = self.entry_size(endpoint)
+            changed = _one_change(old, endpoints)
+            if changed is None:
+                # Not one endpoint added, removed or replaced (a compaction): sum the slice again.
+                del self._sums[name]
+                return self._entries(name, endpoints)
+            came, went = changed
+            if came is not None:
+                size = self.entry_size(came)
                 json_sum += size.json
                 proto_sum += size.proto
-            for endpoint in went:
-                size = self.entry_size(endpoint)
+            if went is not None:
+                size = self.entry_size(went)
                 json_sum -= size.json
                 proto_sum -= size.proto
         self._sums[name] = (endpoints, json_sum, proto_sum)

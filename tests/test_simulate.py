@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,6 +178,33 @@ def test_entries_sized_by_shape_are_the_entries_serialized(endpoints: list[Endpo
     runner = SliceRunner(_service(Workload(pods=0, nodes=1)), (), limit=5, compact=False, watchers=1, exists=False)
     for endpoint in [*endpoints, *pods, *pods, *endpoints]:
         assert runner.entry_size(endpoint) == _entry_size(io.to_dict(endpoint))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), max_size=8), st.data())
+def test_a_slices_running_sum_follows_any_edit_of_its_endpoints(start: list[int], data: st.DataObject) -> None:
+    pool = [Endpoint(addresses=(f"10.0.{i}.{i % 7}",), node_name="n" * (i % 5) or None) for i in range(31)]
+    runner = SliceRunner(_service(Workload(pods=0, nodes=1)), (), limit=5, compact=False, watchers=1, exists=False)
+    current = tuple(pool[i] for i in start)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=6))):
+        runner._entries("s", current)
+        edited = list(current)
+        for _ in range(data.draw(st.integers(min_value=0, max_value=3))):
+            at = data.draw(st.integers(min_value=0, max_value=len(edited)))
+            kind = data.draw(st.sampled_from(["insert", "delete", "replace", "copy"]))
+            item = pool[data.draw(st.integers(min_value=0, max_value=30))]
+            if kind == "insert":
+                edited.insert(at, item)
+            elif edited and kind == "delete":
+                del edited[min(at, len(edited) - 1)]
+            elif edited and kind == "replace":
+                edited[min(at, len(edited) - 1)] = item
+            elif edited:
+                # An equal endpoint that is another object.
+                edited[min(at, len(edited) - 1)] = attrs.evolve(edited[min(at, len(edited) - 1)])
+        current = tuple(edited)
+        whole = [_entry_size(io.to_dict(e)) for e in current]
+        assert runner._entries("s", current) == (sum(e.json for e in whole), sum(e.proto for e in whole))
 
 
 def test_a_write_sizes_only_the_endpoints_it_changed() -> None:
