@@ -268,6 +268,22 @@ class TestConverges:
         assert put["metadata"]["resourceVersion"] == versions[put["metadata"]["name"]]
         assert delete[1]["preconditions"] == {"uid": f"uid-{delete[0]}", "resourceVersion": versions[delete[0]]}
 
+    def test_a_recycled_create_carries_the_version_of_the_slice_it_replaces(
+        self, server: FakeApiServer, connect: Callable[[FakeApiServer], Any]
+    ) -> None:
+        """Upstream writes a recycled create unconditionally; we send the replaced slice's version."""
+        _seed(server, connect, 1, 2, 3)
+        (old,) = server.slices()
+        recycled = attrs.evolve(old, metadata=attrs.evolve(old.metadata, resource_version=None, uid=None))
+        server.put(server.objects[("shop", "web-1")])  # Someone else writes it after we read it.
+
+        with pytest.raises(ApplyError) as caught:
+            apply_plan(Plan(updates=(SliceUpdate(previous=old, slice=recycled),)), connect(server))
+
+        assert caught.value.status == 409
+        (put,) = [body for method, _, _, body in server.log if method == "PUT"]
+        assert put["metadata"]["resourceVersion"] == old.metadata.resource_version
+
     def test_slices_of_another_manager_are_left_alone(
         self, server: FakeApiServer, connect: Callable[[FakeApiServer], Any]
     ) -> None:
