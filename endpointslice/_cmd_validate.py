@@ -250,7 +250,7 @@ def _stdin() -> IO[bytes] | IO[str]:
     """Standard input read once, so that a document with unknown fields can be read again leniently."""
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     if stream is None:
-        return _io.BytesIO(b"")
+        raise LoadError([Problem(source="<stdin>", message="cannot read: standard input is closed")])
     text = _input.read_stream(stream, "<stdin>")
     return _io.BytesIO(text) if isinstance(text, bytes) else _io.StringIO(text)
 
