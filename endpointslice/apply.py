@@ -243,7 +243,7 @@ def _carry_out(
     """Issue the writes, appending ``namespace/name`` of each to *written* (created, updated, deleted)."""
     created, updated, deleted = written
     for verb, eps in _writes(plan):
-        namespace = _namespace(eps, verb)
+        namespace = _namespace(eps)
         if verb == "create":
             done = backend.create(eps, namespace, dry_run)
             created.append(f"{namespace}/{done.metadata.name}")
@@ -287,32 +287,28 @@ def _with_version(eps: EndpointSlice, previous: EndpointSlice) -> Any:
     return attrs.evolve(eps.metadata, resource_version=previous.metadata.resource_version)
 
 
-def _namespace(eps: EndpointSlice, verb: str) -> str:
-    if not eps.metadata.namespace:
-        raise ApplyError(
-            verb=verb, name=_name(eps), status=None, reason="Invalid", message="the slice has no namespace"
-        )
-    return eps.metadata.namespace
+def _namespace(eps: EndpointSlice) -> str:
+    """The slice's namespace; a slice without one is in ``default``, as kubectl would create it."""
+    return eps.metadata.namespace or "default"
 
 
 def _name(eps: EndpointSlice, namespace: str | None = None) -> str:
     name = eps.metadata.name or f"{eps.metadata.generate_name or ''}*"
-    namespace = namespace or eps.metadata.namespace
-    return f"{namespace}/{name}" if namespace else name
+    return f"{namespace or _namespace(eps)}/{name}"
 
 
 def _target(plan: Plan) -> tuple[str, str]:
     """The namespace and Service name of the slices *plan* writes."""
     for eps in (*plan.creates, *(u.slice for u in plan.updates), *plan.deletes):
         labels: Mapping[str, str] = eps.metadata.labels or {}
-        if eps.metadata.namespace and labels.get(LABEL_SERVICE_NAME):
-            return eps.metadata.namespace, labels[LABEL_SERVICE_NAME]
+        if labels.get(LABEL_SERVICE_NAME):
+            return _namespace(eps), labels[LABEL_SERVICE_NAME]
     raise ApplyError(
         verb="list",
         name="<plan>",
         status=None,
         reason="Invalid",
-        message=f"no slice of the plan has a namespace and a {LABEL_SERVICE_NAME} label to read the slices again by",
+        message=f"no slice of the plan has a {LABEL_SERVICE_NAME} label to read the slices again by",
     )
 
 

@@ -284,6 +284,17 @@ class TestConverges:
         (put,) = [body for method, _, _, body in server.log if method == "PUT"]
         assert put["metadata"]["resourceVersion"] == old.metadata.resource_version
 
+    def test_a_service_without_namespace_is_in_default(
+        self, server: FakeApiServer, connect: Callable[[FakeApiServer], Any]
+    ) -> None:
+        """As kubectl would create it (docs/differences.md, "A Pod, Service or slice without namespace")."""
+        service = attrs.evolve(SERVICE, metadata=attrs.evolve(SERVICE.metadata, namespace=None))
+
+        result = sync(service, entries(1), connect(server), names=NameStrategy.ORDINAL)
+
+        assert result.created == ("default/web-1",)
+        assert _endpoints(server.slices("default")) == ["192.0.2.1"]
+
     def test_slices_of_another_manager_are_left_alone(
         self, server: FakeApiServer, connect: Callable[[FakeApiServer], Any]
     ) -> None:

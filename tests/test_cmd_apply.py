@@ -1,0 +1,94 @@
+"""``endpointslice apply`` without a cluster: its input and kubeconfig errors, and an unreachable cluster.
+
+The runs against a real apiserver are in tests/kube/test_apply.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from endpointslice._cli import main
+
+LIBRARIES = ["kubernetes", "lightkube"]
+
+
+def _kubeconfig(tmp_path: Path, server: str = "https://127.0.0.1:1") -> str:
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "c", "cluster": {"server": server, "insecure-skip-tls-verify": True}}],
+                "users": [{"name": "u", "user": {"token": "secret"}}],
+                "contexts": [{"name": "here", "context": {"cluster": "c", "user": "u", "namespace": "shop"}}],
+                "current-context": "here",
+            }
+        )
+    )
+    return str(path)
+
+
+def _inputs(tmp_path: Path, namespace: str | None = "shop") -> tuple[str, str]:
+    metadata = {"name": "web"} | ({"namespace": namespace} if namespace else {})
+    service = tmp_path / "service.json"
+    service.write_text(
+        json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": {"ports": [{"port": 80}]}})
+    )
+    addresses = tmp_path / "addresses.txt"
+    addresses.write_text("192.0.2.1\n")
+    return str(service), str(addresses)
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_a_missing_kubeconfig_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], library: str) -> None:
+    service, addresses = _inputs(tmp_path)
+    missing = str(tmp_path / "nothing")
+
+    status = main(["apply", service, addresses, "--kubeconfig", missing, "--client", library])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith(f"endpointslice apply: error: {missing}: cannot use the kubeconfig: ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_an_unknown_context_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], library: str) -> None:
+    service, addresses = _inputs(tmp_path)
+    config = _kubeconfig(tmp_path)
+
+    status = main(["apply", service, addresses, "--kubeconfig", config, "--context", "there", "--client", library])
+
+    assert status == 2
+    assert capsys.readouterr().err.startswith(f"endpointslice apply: error: {config}: ")
+
+
+def test_a_namespace_other_than_the_services_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    service, addresses = _inputs(tmp_path)
+
+    status = main(["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path), "-n", "other"])
+
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"endpointslice apply: error: {service}: the Service's namespace 'shop' does not match --namespace 'other'\n"
+    )
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_an_unreachable_cluster_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library: str
+) -> None:
+    """The Service has no namespace: the context's (``shop``) is used."""
+    service, addresses = _inputs(tmp_path, namespace=None)
+
+    status = main(["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path), "--client", library])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("endpointslice apply: error: get shop/web: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
