@@ -29,6 +29,9 @@ from endpointslice.service import Service
 from kube.api import Kube
 from kube.cluster import ControlPlane
 
+# The control plane's kubeconfig skips TLS verification of its self-made serving certificate.
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 MANAGER = "endpointslice-apply-test"
 SERVICE_NAME = "kubernetes.io/service-name"
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
