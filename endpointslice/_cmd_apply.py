@@ -22,7 +22,7 @@ from ._text import line
 from .apply import apply_plan, read_service, read_slices
 from .client import Library
 from .errors import ApplyError, EndpointSliceError
-from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, NameStrategy
+from .packing import CONTROLLER_NAME, DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, NameStrategy
 from .reconcile import reconcile
 
 HELP = "apply the EndpointSlices of a Service to the cluster of the current kubeconfig (or dry-run them)"
@@ -130,6 +130,14 @@ def run(args: argparse.Namespace) -> int:
         client, context_namespace = _connect(library, args.kubeconfig, args.context)
     except _InputError as exc:
         return _fail(exc.lines)
+    if managed_by == CONTROLLER_NAME and args.managed_by is None:
+        # Pods make slices labelled as the cluster's own EndpointSlice controller's, which would
+        # then rewrite or delete ours: writing them takes a deliberate --managed-by.
+        why = (
+            f"{args.endpoints}: slices packed from Pods are managed by {CONTROLLER_NAME}, the cluster's "
+            "EndpointSlice controller; give --managed-by (your own value, or that one on purpose)"
+        )
+        return _fail([why])
     for skipped in desired.skipped:
         print(f"{PROG}: note: {skipped}", file=sys.stderr)
     own = service.metadata.namespace

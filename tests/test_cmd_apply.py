@@ -92,3 +92,37 @@ def test_an_unreachable_cluster_is_one_line_and_exit_1(
     assert err.startswith("endpointslice apply: error: get shop/web: ")
     assert err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_pods_need_a_deliberate_managed_by(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Slices packed from Pods are the cluster controller's by label; the command will not write them unasked."""
+    service = tmp_path / "service.json"
+    service.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+            }
+        )
+    )
+    pods = tmp_path / "pods.json"
+    pods.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "web-0", "namespace": "shop", "labels": {"app": "web"}},
+                "status": {"podIP": "10.0.0.1", "conditions": [{"type": "Ready", "status": "True"}]},
+            }
+        )
+    )
+
+    status = main(["apply", str(service), str(pods), "--kubeconfig", _kubeconfig(tmp_path)])
+
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"endpointslice apply: error: {pods}: slices packed from Pods are managed by endpointslice-controller.k8s.io, "
+        "the cluster's EndpointSlice controller; give --managed-by (your own value, or that one on purpose)\n"
+    )
