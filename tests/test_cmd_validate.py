@@ -10,10 +10,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from endpointslice._cli import main
+from endpointslice.strategies import kube_objects
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -536,3 +540,36 @@ def test_whole_tree_hook_sees_files_that_were_not_staged(tmp_path: Path) -> None
     assert './slices.yaml:8:9: error [ES002] EndpointSlice/shop/web-1: ports[0]: port "http"/TCP' in whole_tree.stdout
     # The workflow file in the tree is skipped with a note, not an error.
     assert "./.github/workflows/ci.yml: note [skipped] not a Kubernetes manifest" in whole_tree.stdout
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(objects=st.lists(kube_objects(), max_size=4), strict=st.booleans())
+def test_every_format_counts_the_same_findings_and_objects(objects: list[Any], strict: bool) -> None:
+    import contextlib
+    import tempfile
+
+    from endpointslice import io as esio
+
+    with tempfile.TemporaryDirectory() as folder:
+        for i, obj in enumerate(objects):
+            Path(folder, f"{i}.yaml").write_text(esio.dumps(obj), encoding="utf-8")
+        Path(folder, "kustomization.yaml").write_text(KUSTOMIZATION, encoding="utf-8")
+        outputs = {}
+        for output in ("text", "json", "junit", "sarif"):
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                status = main(["validate", folder, "-o", output, *(["--strict"] if strict else [])])
+            outputs[output] = (status, buffer.getvalue())
+    statuses = {status for status, _ in outputs.values()}
+    assert len(statuses) == 1
+    data = json.loads(outputs["json"][1])
+    summary = data["summary"]
+    assert summary["resources"] == summary["valid"] + summary["invalid"] + summary["errors"] + summary["skipped"]
+    assert summary["resources"] == len(esio.flatten(objects)) + 1  # The kustomization.yaml is skipped.
+    failing = [f for f in data["findings"] if f["severity"] == "error" or strict]
+    assert statuses == {2 if summary["errors"] else (1 if failing else 0)}
+    text = [line for line in outputs["text"][1].splitlines() if " note [skipped] " not in line]
+    assert len(text) == len(data["findings"]) == len(json.loads(outputs["sarif"][1])["runs"][0]["results"])
+    suite = ET.fromstring(outputs["junit"][1].split("\n", 1)[1])  # noqa: S314  # Our own output.
+    assert len(list(suite.iter("testcase"))) == summary["resources"] == int(suite.get("tests", "-1"))
+    assert int(suite.get("skipped", "-1")) == summary["skipped"]
