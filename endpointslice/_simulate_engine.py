@@ -257,17 +257,31 @@ def object_size(obj: EndpointSlice | Endpoints) -> Size:
 # what the controllers build from a Pod
 
 
-def endpoint_for(pod: SimPod, namespace: str) -> Endpoint:
-    """The endpoint the EndpointSlice controller writes for *pod* (as `endpointslice.packing.endpoint_from_pod`)."""
-    serving = pod.phase is not Phase.NOT_READY
-    terminating = pod.phase is Phase.TERMINATING
+#: The conditions the EndpointSlice controller writes for each phase.
+_CONDITIONS = {
+    Phase.READY: EndpointConditions(ready=True, serving=True, terminating=False),
+    Phase.NOT_READY: EndpointConditions(ready=False, serving=False, terminating=False),
+    Phase.TERMINATING: EndpointConditions(ready=False, serving=True, terminating=True),
+}
+
+
+def endpoint_for(pod: SimPod, namespace: str, *, target_ref: ObjectReference | None = None) -> Endpoint:
+    """The endpoint the EndpointSlice controller writes for *pod* (as `endpointslice.packing.endpoint_from_pod`).
+
+    *target_ref*, when given, is the Pod's reference built before (it does not change with the phase).
+    """
     return Endpoint(
         addresses=(pod.ip,),
-        conditions=EndpointConditions(ready=serving and not terminating, serving=serving, terminating=terminating),
-        target_ref=ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid),
+        conditions=_CONDITIONS[pod.phase],
+        target_ref=target_ref or pod_reference(pod, namespace),
         node_name=pod.node,
         zone=pod.zone,
     )
+
+
+def pod_reference(pod: SimPod, namespace: str) -> ObjectReference:
+    """The ``targetRef`` of *pod*'s endpoint and address."""
+    return ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid)
 
 
 def address_for(pod: SimPod, namespace: str) -> EndpointAddress:
@@ -275,7 +289,7 @@ def address_for(pod: SimPod, namespace: str) -> EndpointAddress:
     return EndpointAddress(
         ip=pod.ip,
         node_name=pod.node,
-        target_ref=ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid),
+        target_ref=pod_reference(pod, namespace),
     )
 
 
@@ -413,6 +427,7 @@ class SliceRunner(Runner):
         self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int]] = {}
         self._frames: dict[tuple[object, ...], Size] = {}
         self.reconciler: IncrementalReconciler | None = None
+        self._refs: dict[int, ObjectReference] = {}
         self.count = 0
         self.endpoints = 0
         if exists:
@@ -522,7 +537,8 @@ class SliceRunner(Runner):
         self.count += len(plan.creates) - len(plan.deletes)
 
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
-        endpoints = [endpoint_for(p, self.namespace) for p in pods]
+        self._refs = {p.index: pod_reference(p, self.namespace) for p in pods}
+        endpoints = [endpoint_for(p, self.namespace, target_ref=self._refs[p.index]) for p in pods]
         self.endpoints = len(endpoints)
         self.reconciler = IncrementalReconciler(
             self.service, endpoints, [], max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
@@ -549,7 +565,14 @@ class SliceRunner(Runner):
             self.reconciler = None
             return
         assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
-        endpoint = endpoint_for(event.pod, self.namespace)
+        pod = event.pod
+        # A Pod's reference outlives its phases: built once, when the Pod first appears.
+        ref = self._refs.pop(pod.index, None) if event.change is Change.REMOVE else self._refs.get(pod.index)
+        if ref is None:
+            ref = pod_reference(pod, self.namespace)
+            if event.change is not Change.REMOVE:
+                self._refs[pod.index] = ref
+        endpoint = endpoint_for(pod, self.namespace, target_ref=ref)
         if event.change is Change.ADD:
             plan = reconciler.add(endpoint)
             self.endpoints += 1

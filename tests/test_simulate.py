@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from collections.abc import Iterator
 
 import attrs
@@ -26,7 +27,7 @@ from endpointslice._simulate_engine import (
     object_size,
     pod_model,
 )
-from endpointslice._simulate_workloads import Change, Cluster, Event, Phase, SimPod, initial
+from endpointslice._simulate_workloads import Change, Cluster, Event, Phase, SimPod, _uuid4, initial
 from endpointslice.discovery import Endpoint, EndpointConditions
 from endpointslice.endpoints import EndpointAddress
 from endpointslice.endpoints_controller import endpoint_address_for_pod, endpoints_for_service
@@ -102,6 +103,11 @@ def test_a_simulated_pod_gives_the_endpoint_and_address_the_controllers_build(se
     real = pod_model(pod, service)
     assert endpoint_for(pod, "default") == endpoint_from_pod(real, service, AddressType.IPV4, node=node)
     assert address_for(pod, "default") == endpoint_address_for_pod(service, real)
+
+
+@given(st.integers(min_value=0, max_value=2**128 - 1))
+def test_a_simulated_pods_uid_is_the_version_4_uuid_of_its_random_bits(bits: int) -> None:
+    assert _uuid4(bits) == str(uuid.UUID(int=bits, version=4))
 
 
 # -- sizes -----------------------------------------------------------------------------
