@@ -11,11 +11,13 @@ from typing import Any
 import attrs
 
 from . import io
+from ._emit import emit_json_list, emit_yaml_list
+from ._gc import paused
 from ._text import line, printable
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
-from .kinds import KubeList, KubeObject, OtherObject, kind_of
-from .meta import ListMeta, ObjectMeta
+from .kinds import KubeObject, OtherObject, kind_of
+from .meta import ObjectMeta
 from .service import Service
 from .table import parse_timestamp, render_table
 
@@ -57,8 +59,17 @@ def run(args: argparse.Namespace) -> int:
         elif docs:
             # kubectl prints several objects as one `kind: List` whose metadata holds an empty
             # resourceVersion, whatever lists they came from; lists with no items give an empty one.
-            listed = KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects))
-            sys.stdout.write(io.dumps(listed, output=output))
+            # Each object becomes plain data only when its turn comes, so the whole list's plain
+            # data never exists at once (at 100,000 endpoints it was twice the models' memory).
+            # The text is all made before any is written, so an error prints nothing partial;
+            # the collector is paused meanwhile, since the dump's temporaries die young.
+            emit = emit_yaml_list if output is io.Output.YAML else emit_json_list
+            with paused():
+                chunks = list(emit(io.to_dict(o) for o in objects))
+            del objects, docs
+            write = sys.stdout.write
+            for chunk in chunks:
+                write(chunk)
     else:
         shown = [o for o in objects if isinstance(o, (EndpointSlice, Endpoints, Service))]
         skipped = Counter(kind_of(o) for o in objects if not isinstance(o, (EndpointSlice, Endpoints, Service)))

@@ -30,7 +30,7 @@ Lone surrogates are written as U+FFFD, as Go's JSON encoder does with invalid UT
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -52,7 +52,7 @@ from ._goyaml import (
     yaml_number,
 )
 
-__all__ = ["emit_json", "emit_yaml", "emit_yaml_stream"]
+__all__ = ["emit_json", "emit_json_list", "emit_yaml", "emit_yaml_list", "emit_yaml_stream"]
 
 _SPACES = tuple(" " * n for n in range(64))
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -94,6 +94,26 @@ class _YamlEmitter:
 
     def text(self) -> str:
         return "".join(self._out)
+
+    def list_item(self, data: object) -> None:
+        """Write *data* as one entry of a root mapping's sequence (entries start in column 0)."""
+        self._sequence((data,), 0, "")
+
+    def take(self) -> str:
+        """The text written since the last call, and forget it (the caches stay)."""
+        text = "".join(self._out)
+        self._out.clear()
+        return text
+
+    def forget_values_past(self, limit: int) -> None:
+        """Empty the value caches once they hold more than *limit* strings.
+
+        A long run of objects holds many strings seen once (UIDs, names, addresses); caching
+        them all would keep a second copy of the output's vocabulary alive to the end.
+        """
+        if len(self._values) + len(self._wide) > limit:
+            self._values.clear()
+            self._wide.clear()
 
     def separator(self) -> None:
         self._append("---\n")
@@ -337,6 +357,51 @@ def emit_yaml_stream(docs: Iterable[object], /) -> str:
     return emitter.text()
 
 
+#: How many distinct value strings `emit_yaml_list` caches before starting afresh; far more
+#: than the keys, zones, node names and conditions an object list repeats.
+_VALUE_CACHE_LIMIT = 50_000
+
+#: The lines of kubectl's `kind: List` after its items, in go-yaml's key order.
+_LIST_TAIL = 'kind: List\nmetadata:\n  resourceVersion: ""\n'
+
+
+def emit_yaml_list(items: Iterable[object], /) -> Iterator[str]:
+    """Render kubectl's ``kind: List`` of several objects, one item's text at a time.
+
+    Joined, the chunks are exactly ``emit_yaml({"apiVersion": "v1", "items": [...], "kind":
+    "List", "metadata": {"resourceVersion": ""}})``, but neither the whole list's plain data
+    nor its whole text need exist at once: *items* may be a generator that converts each
+    object only when its turn comes.
+
+    Args:
+        items: The items, each JSON-compatible plain data.
+
+    Yields:
+        The text in pieces: the lines before the items, each item's lines, the closing lines.
+
+    Example:
+        >>> print("".join(emit_yaml_list([{"a": 1}, {"b": [2]}])), end="")
+        apiVersion: v1
+        items:
+        - a: 1
+        - b:
+          - 2
+        kind: List
+        metadata:
+          resourceVersion: ""
+    """
+    emitter = _YamlEmitter()
+    started = False
+    for item in items:
+        if not started:
+            started = True
+            yield "apiVersion: v1\nitems:\n"
+        emitter.list_item(item)
+        yield emitter.take()
+        emitter.forget_values_past(_VALUE_CACHE_LIMIT)
+    yield _LIST_TAIL if started else "apiVersion: v1\nitems: []\n" + _LIST_TAIL
+
+
 # --------------------------------------------------------------------------------------
 # JSON
 
@@ -424,3 +489,37 @@ def emit_json(data: object, /) -> str:
     _json_value(data, "", parts)
     parts.append("\n")
     return "".join(parts)
+
+
+def emit_json_list(items: Iterable[object], /) -> Iterator[str]:
+    """Render kubectl's ``kind: List`` of several objects as JSON, one item's text at a time.
+
+    Joined, the chunks are exactly ``emit_json({"apiVersion": "v1", "items": [...], "kind":
+    "List", "metadata": {"resourceVersion": ""}})``; *items* may be a generator.
+
+    Example:
+        >>> print("".join(emit_json_list([{"a": 1}])), end="")
+        {
+            "apiVersion": "v1",
+            "items": [
+                {
+                    "a": 1
+                }
+            ],
+            "kind": "List",
+            "metadata": {
+                "resourceVersion": ""
+            }
+        }
+    """
+    separator = '{\n    "apiVersion": "v1",\n    "items": [\n        '
+    for item in items:
+        parts = [separator]
+        _json_value(item, "        ", parts)
+        yield "".join(parts)
+        separator = ",\n        "
+    tail = '\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n'
+    if separator.startswith("{"):
+        yield '{\n    "apiVersion": "v1",\n    "items": [],' + tail
+    else:
+        yield "\n    ]," + tail

@@ -13,7 +13,7 @@ import math
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from endpointslice._emit import emit_json, emit_yaml, emit_yaml_stream
+from endpointslice import _emit
+from endpointslice._emit import emit_json, emit_json_list, emit_yaml, emit_yaml_list, emit_yaml_stream
 from endpointslice._frozen import FrozenDict
 
 CASES = json.loads((Path(__file__).parent / "data" / "emit" / "kubectl-cases.json").read_text("utf-8"))
@@ -425,3 +426,54 @@ round_trip_values = st.recursive(
 def test_pyyaml_reads_back_what_was_emitted(data: dict[str, object]) -> None:
     assert yaml.safe_load(emit_yaml(data)) == data
     assert json.loads(emit_json(data)) == data
+
+
+# --------------------------------------------------------------------------------------
+# A `kind: List` written an item at a time (what `get -o yaml|json` prints for several objects)
+
+
+def _whole_list(items: list[object]) -> dict[str, object]:
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def _rendered(render: Callable[[], str]) -> str:
+    try:
+        return render()
+    except (TypeError, ValueError) as error:  # Not JSON data: both ways must refuse it alike.
+        return f"{type(error).__name__}: {error}"
+
+
+@given(items=st.lists(json_values, max_size=6), cache_limit=st.sampled_from([0, 3, 50_000]))
+def test_a_list_written_item_by_item_is_the_whole_lists_text(items: list[object], cache_limit: int) -> None:
+    # cache_limit 0 empties the value caches after every item: the text must not depend on them.
+    original = _emit._VALUE_CACHE_LIMIT
+    _emit._VALUE_CACHE_LIMIT = cache_limit
+    try:
+        assert _rendered(lambda: "".join(emit_yaml_list(iter(items)))) == _rendered(
+            lambda: emit_yaml(_whole_list(items))
+        )
+        assert _rendered(lambda: "".join(emit_json_list(iter(items)))) == _rendered(
+            lambda: emit_json(_whole_list(items))
+        )
+    finally:
+        _emit._VALUE_CACHE_LIMIT = original
+
+
+def test_a_list_converts_each_item_only_when_its_turn_comes() -> None:
+    seen: list[int] = []
+
+    def items() -> Iterator[dict[str, int]]:
+        for n in range(3):
+            seen.append(n)
+            yield {"n": n}
+
+    for emit in (emit_yaml_list, emit_json_list):
+        seen.clear()
+        for pulled, _chunk in enumerate(emit(items()), start=1):
+            assert len(seen) <= pulled  # never more items converted than chunks handed out
+        assert seen == [0, 1, 2]
+
+
+def test_an_empty_list_is_one_chunk() -> None:
+    assert list(emit_yaml_list([])) == [emit_yaml(_whole_list([]))]
+    assert list(emit_json_list([])) == [emit_json(_whole_list([]))]
