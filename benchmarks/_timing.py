@@ -4,7 +4,9 @@ Users run with the garbage collector on, so the headline figure of every row is 
 it on, and the figure with it off is printed beside it as a second column: the gap between
 the two is what the collector costs. Each figure is the **median of three** timed calls
 (``REPEAT``), not the best, so that one lucky run (no collection landing inside it) does not
-become the headline.
+become the headline. Calls are timed in **CPU time** of this process (``time.process_time``):
+the benchmarks run single-threaded on a shared machine, where wall time grows with other
+people's jobs (a 4-minute CPU run once took 17 minutes of wall time) and CPU time does not.
 
 * ``measure(fn)`` times ``fn`` both ways and returns a ``Timing``;
 * ``row(...)`` prints our figure, the reference's and their ratio, GC on first;
@@ -35,7 +37,7 @@ REPEAT = 3
 
 
 class Timing(NamedTuple):
-    """Median wall time of one contender, with the collector on (headline) and off."""
+    """Median CPU time of one contender, with the collector on (headline) and off."""
 
     gc_on: float
     gc_off: float
@@ -58,9 +60,9 @@ def _runs(fn: Callable[[], Any], repeat: int, *, collector: bool) -> list[float]
         if not collector:
             gc.disable()
         try:
-            start = time.perf_counter()
+            start = time.process_time()
             result = fn()
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
         finally:
             gc.enable()
         del result  # Freed outside the timed region, as for every contender.
