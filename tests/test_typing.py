@@ -43,7 +43,6 @@ UNTYPED_PAGES = {
     "reconcile.md",
     "repack.md",
     "simulate.md",
-    "strategies.md",
     "table.md",
 }
 
