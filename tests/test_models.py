@@ -310,6 +310,18 @@ class TestNormalisation:
         assert spec.type == "Magic"
         assert spec.ip_families == (IPFamily.IPV4, "IPv5")
 
+    @_share(5)
+    @given(strategies.kube_objects(any_values=True))
+    def test_plain_lists_and_dicts_build_the_same_object(self, obj: Any) -> None:
+        """Rebuilding any model from lists and dicts gives an equal object, holding tuples and FrozenDicts again."""
+        if not attrs.has(type(obj)) or type(obj).__name__ in ("OtherObject", "KubeList"):
+            return
+        rebuilt = _rebuild_thawed(obj)
+
+        assert rebuilt == obj
+        assert hash(rebuilt) == hash(obj)
+        assert _collection_types(rebuilt) <= {tuple, FrozenDict}
+
     def test_any_sequence_becomes_a_tuple(self) -> None:
         """A list field takes any sequence, typed as ``Sequence``, and keeps a tuple."""
         addresses = collections.UserList(["192.0.2.1", "192.0.2.2"])
@@ -364,6 +376,33 @@ class TestNormalisation:
         assert entry.fields_v1 == FrozenDict({"f:spec": FrozenDict({"f:ports": (FrozenDict(k=1),)})})
         assert hash(entry) == hash(ManagedFieldsEntry(fields_v1=entry.fields_v1))
         assert hash(container)
+
+
+def _rebuild_thawed(value: Any) -> Any:
+    """*value* built again through the constructors, with every tuple a list and every map a dict."""
+    if attrs.has(type(value)):
+        return type(value)(**{a.name: _rebuild_thawed(getattr(value, a.name)) for a in attrs.fields(type(value))})
+    if isinstance(value, tuple):
+        return [_rebuild_thawed(v) for v in value]
+    if isinstance(value, FrozenDict):
+        return {k: _rebuild_thawed(v) for k, v in value.items()}
+    return value
+
+
+def _collection_types(value: Any) -> set[type]:
+    """The types of every collection held anywhere in a model."""
+    if attrs.has(type(value)):
+        found: set[type] = set()
+        for a in attrs.fields(type(value)):
+            found |= _collection_types(getattr(value, a.name))
+        return found
+    if isinstance(value, (tuple, list, dict, FrozenDict)):
+        items = value.values() if isinstance(value, (dict, FrozenDict)) else value
+        found = {type(value)}
+        for v in items:
+            found |= _collection_types(v)
+        return found
+    return set()
 
 
 class TestEffectiveConditions:
