@@ -10,10 +10,10 @@ Contenders, on the same input in the same run:
   plain dicts, with the strict 1.37 schema.
 
 Model building is not timed for either side: both start from data already in
-memory (our models, the peer's dicts), built once before timing. Garbage
-collection is handled identically: a full collection before each timed call,
-and the collector disabled during it. Each figure is the best of several
-repetitions.
+memory (our models loaded from YAML text as users load them, the peer's dicts),
+built once before timing. Every row is timed by ``_timing.measure``: the median
+of three calls with the garbage collector on, as users run (the headline), and
+with it off as a second column.
 
 Run: ``python benchmarks/bench_validate.py [--repeat N]``.
 """
@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import slice_list_dict  # The data builders live beside this script.
-from _timing import best  # The shared timing rule (GC collected before, off during).
+from _data import slice_list_dict, slice_list_yaml  # The data builders live beside this script.
+from _timing import REPEAT, Timing, header, measure  # The shared measuring rule.
 
 from endpointslice import EndpointSlice, io, validate
 from endpointslice.checks import run_checks
@@ -37,12 +37,12 @@ from endpointslice.checks import run_checks
 def main(argv: list[str] | None = None) -> int:
     """Print our time, the peer's and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=REPEAT)
     args = parser.parse_args(argv)
 
     data = slice_list_dict()
     items = [{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", **item} for item in data["items"]]
-    slices = [io.from_dict(item, EndpointSlice) for item in items]
+    slices = [s for s in io.flatten(io.loads(slice_list_yaml())) if isinstance(s, EndpointSlice)]
     endpoints = sum(len(s.endpoints or ()) for s in slices)
 
     def ours() -> None:
@@ -71,18 +71,24 @@ def main(argv: list[str] | None = None) -> int:
             reused.validate(item)
 
     peer()  # Warm the peer's schema file cache outside the timing.
-    t_ours = best(ours, args.repeat)
-    t_checks = best(ours_with_checks, args.repeat)
-    t_peer = best(peer, max(1, args.repeat // 2))
-    t_reused = best(peer_reused, args.repeat)
-    fastest_peer = min(t_peer, t_reused)
-    print(f"input: {len(slices)} EndpointSlices, {endpoints} endpoints")
-    print(f"endpointslice.validate:                      {t_ours * 1000:8.1f} ms")
-    print(f"  + cross-object checks:                     {t_checks * 1000:8.1f} ms")
-    print(f"kubernetes_validate.validate (1.37 strict):  {t_peer * 1000:8.1f} ms")
-    print(f"  its schema validator built once, reused:   {t_reused * 1000:8.1f} ms")
-    print(f"ratio fastest peer / ours:                   {fastest_peer / t_ours:8.1f}x")
-    print(f"ratio fastest peer / (ours + checks):        {fastest_peer / t_checks:8.1f}x")
+    n = args.repeat
+    t_ours = measure(ours, n)
+    t_checks = measure(ours_with_checks, n)
+    t_peer = measure(peer, n)
+    t_reused = measure(peer_reused, n)
+    header(f"input: {len(slices)} EndpointSlices, {endpoints} endpoints", n)
+
+    def line(name: str, t: Timing) -> None:
+        print(f"{name:<45} GC on {t.gc_on * 1000:8.1f} ms | GC off {t.gc_off * 1000:8.1f} ms")
+
+    line("endpointslice.validate:", t_ours)
+    line("  + cross-object checks:", t_checks)
+    line("kubernetes_validate.validate (1.37 strict):", t_peer)
+    line("  its schema validator built once, reused:", t_reused)
+    for name, ours_t in (("ours", t_ours), ("ours + checks", t_checks)):
+        on = min(t_peer.gc_on, t_reused.gc_on) / ours_t.gc_on
+        off = min(t_peer.gc_off, t_reused.gc_off) / ours_t.gc_off
+        print(f"ratio fastest peer / {name + ':':<24} GC on {on:8.1f}x | GC off {off:8.1f}x")
     return 0
 
 
