@@ -3,7 +3,7 @@
 One mypy run per session checks every target (it is the slow part); each
 test then asserts that its own file drew no error. The targets are:
 
-* ``tests/typing/*.py``: typical user code, with ``assert_type`` checks that
+* ``tests/typecheck/*.py``: typical user code, with ``assert_type`` checks that
   fail if a signature regresses to ``Any``;
 * ``examples/*.py``: the runnable user programs;
 * the python blocks of each docs page, doctest sessions included, written
@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
-PROGRAMS = sorted([*ROOT.joinpath("tests", "typing").glob("*.py"), *ROOT.joinpath("examples").glob("*.py")])
+PROGRAMS = sorted([*ROOT.joinpath("tests", "typecheck").glob("*.py"), *ROOT.joinpath("examples").glob("*.py")])
 PAGES = sorted([*ROOT.joinpath("docs").glob("*.md"), ROOT / "README.md"])
 
 #: Pages whose examples predate typed constructors and do not pass ``mypy --strict`` yet,
@@ -111,7 +111,7 @@ def test_docs_examples_pass_mypy_strict(
 def test_user_code_runs() -> None:
     """The typed user code is real code: it runs, and its checks hold."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "typing" / "user_code.py")],
+        [sys.executable, str(ROOT / "tests" / "typecheck" / "user_code.py")],
         cwd=ROOT,
         capture_output=True,
         text=True,
