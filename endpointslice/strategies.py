@@ -15,6 +15,11 @@ and pass the Kubernetes JSON schema, but their strings are arbitrary text
 and their enum fields may hold values no enum knows (``"IPv5"``). Use those
 for round-trip tests and to exercise validation.
 
+Options follow one rule: an option that chooses values (``address_type``,
+``address_types``, ``family``, ``names``) takes a fixed value or a strategy
+(each object then draws its own); sizes (``min_*``, ``max_*``) and switches
+(``any_values``...) take plain values.
+
 >>> from hypothesis import given, settings
 >>> from endpointslice import EndpointSlice
 >>> @settings(max_examples=20, deadline=None)
