@@ -1,0 +1,60 @@
+"""``endpointslice get -o yaml|json`` of several objects: the List written an item at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from endpointslice import _cmd_get, io
+from endpointslice._cli import main
+from endpointslice.kinds import KubeList
+from endpointslice.meta import ListMeta
+
+SLICES = sorted((Path(__file__).resolve().parent.parent / "examples" / "slices").glob("*.yaml"))
+
+OTHER = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, managedFields: [{manager: x}]}\ndata: {"y": "on"}\n'
+
+
+def _inputs(tmp_path: Path) -> list[str]:
+    other = tmp_path / "other.yaml"
+    other.write_text(OTHER + "---\napiVersion: v1\nkind: List\nitems: []\n", "utf-8")
+    return [*map(str, SLICES), str(other)]
+
+
+def _expected(paths: list[str], output: io.Output) -> str:
+    docs, problems = io.load_paths(paths, keep_other_kinds=True)
+    assert not problems
+    objects = [_cmd_get._without_managed_fields(o) for o in io.flatten([d.object for d in docs])]
+    return io.dumps(KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects)), output=output)
+
+
+@pytest.mark.parametrize("output", list(io.Output))
+def test_several_objects_print_as_the_whole_lists_dump(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = _inputs(tmp_path)
+    assert main(["get", "-o", output.value, *paths]) == 0
+    printed = capsys.readouterr().out
+    assert printed == _expected(paths, output)
+    assert "managedFields" not in printed
+
+
+@pytest.mark.parametrize("output", list(io.Output))
+def test_a_failure_while_dumping_prints_nothing_partial(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = io.to_dict
+    calls = 0
+
+    def failing_on_the_third(obj: Any) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("boom")
+        return real(obj)
+
+    monkeypatch.setattr(io, "to_dict", failing_on_the_third)
+    assert main(["get", "-o", output.value, *_inputs(tmp_path)]) != 0
+    assert capsys.readouterr().out == ""
