@@ -81,7 +81,8 @@ def from_client(obj: Any, cls: type[Any] | None = None, /, *, ignore_unknown: bo
         target = cls if cls is not None else hint
         data = _fill_kind(data, target)
         model_cls = target if target is not None else _class_of(data)
-        if model_cls is not None:
+        # Typed objects give the API's names already; only a dict may hold snake_case ones.
+        if model_cls is not None and hint is None:
             data = _camel(data, model_cls, ())
     if cls is None:
         return io.from_dict(data, ignore_unknown=ignore_unknown)
@@ -92,10 +93,12 @@ def _api_dict(obj: Any) -> tuple[Any, type[Any] | None]:
     """The API's JSON data of *obj* (datetimes still to convert) and the model class its type names."""
     module = type(obj).__module__
     if module.startswith("kubernetes.client") and hasattr(type(obj), "attribute_map"):
-        return _official_to_json(obj), _class_named(_official_kind(type(obj).__name__))
+        found = _class_named(_official_kind(type(obj).__name__))
+        return _official_to_json(obj), found if found is not None else OtherObject
     if module.startswith("lightkube.") and hasattr(obj, "to_dict"):
         api_version = _lightkube_api_version(module)
-        return obj.to_dict(), KINDS.get((api_version, type(obj).__name__)) if api_version else None
+        found = KINDS.get((api_version, type(obj).__name__)) if api_version else None
+        return obj.to_dict(), found if found is not None else OtherObject
     return _timestamps(obj), None
 
 
@@ -123,9 +126,12 @@ def _lightkube_api_version(module: str) -> str | None:
 
 def _official_to_json(obj: Any) -> Any:
     """The camelCase JSON of an official client object; `None` fields are the API's absent ones."""
-    if hasattr(type(obj), "attribute_map") and hasattr(type(obj), "openapi_types"):
+    if obj is None or isinstance(obj, str | bool | int | float):
+        return obj
+    attribute_map = getattr(type(obj), "attribute_map", None)
+    if attribute_map is not None:
         out: dict[str, Any] = {}
-        for attr, key in type(obj).attribute_map.items():
+        for attr, key in attribute_map.items():
             value = getattr(obj, attr)
             if value is not None:
                 out[key] = _official_to_json(value)
@@ -193,48 +199,64 @@ def _class_of(data: dict[str, Any]) -> type[Any] | None:
     return None
 
 
-def _camel(data: dict[str, Any], cls: type[Any], path: _Path) -> dict[str, Any]:
+def _camel(data: dict[str, Any], cls: Any, path: _Path) -> dict[str, Any]:
     """*data* with the official client's snake_case keys renamed to the API's, guided by our model.
 
     Only field names are renamed: the keys of maps (labels, annotations, selector) are the
     user's and stay as they are. A key known under neither name is kept, so that loading
     reports it as an unknown field with its path.
     """
-    if cls is KubeList or not attrs.has(cls):
+    nested = _nested(cls)
+    if nested is None:
         return data
-    fields = {f.wire: f for f in _model.specs(cls)}
     renames = _renames(cls)
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     for key, value in data.items():
-        wire = key if key in fields else renames.get(key, key)
+        wire = renames.get(key, key)
         if wire in out:
             segments = (*path, key)
             problems.append(
                 Problem(path=render_path(segments), segments=segments, message=f"given twice, also as {wire!r}")
             )
             continue
-        spec = fields.get(wire)
-        out[wire] = value if spec is None else _camel_value(value, spec.type, (*path, wire))
+        inner = nested.get(wire)
+        renamed = value
+        if inner is not None:
+            many, model = inner
+            if many and isinstance(value, list):
+                renamed = [
+                    _camel(v, model, (*path, wire, i)) if isinstance(v, dict) else v for i, v in enumerate(value)
+                ]
+            elif not many and isinstance(value, dict):
+                renamed = _camel(value, model, (*path, wire))
+        out[wire] = renamed
     if problems:
         raise StructureError(problems)
     return out
 
 
-def _camel_value(value: Any, spec: _model.TypeSpec, path: _Path) -> Any:
-    if spec.kind == _model.MODEL and isinstance(value, dict):
-        return _camel(value, spec.target, path)
-    if spec.kind == _model.TUPLE and isinstance(value, list) and spec.item is not None:
-        item = spec.item
-        return [_camel_value(v, item, (*path, i)) for i, v in enumerate(value)]
-    return value
+@functools.cache
+def _nested(cls: Any) -> Mapping[str, tuple[bool, type[Any]]] | None:
+    """The fields of *cls* that hold models (``(False, model)``) or lists of them (``(True, model)``)."""
+    if cls is KubeList or not attrs.has(cls):
+        return None
+    out: dict[str, tuple[bool, type[Any]]] = {}
+    for f in _model.specs(cls):
+        spec = f.type
+        if spec.kind == _model.MODEL:
+            out[f.wire] = (False, spec.target)
+        elif spec.kind == _model.TUPLE and spec.item is not None and spec.item.kind == _model.MODEL:
+            out[f.wire] = (True, spec.item.target)
+    return out
 
 
 @functools.cache
-def _renames(cls: type[Any]) -> Mapping[str, str]:
+def _renames(cls: Any) -> Mapping[str, str]:
     """snake_case names of *cls*'s fields (ours, and the official client's) -> the API's names."""
-    out = {f.name: f.wire for f in _model.specs(cls)}
+    out = {f.wire: f.wire for f in _model.specs(cls)}
     for f in _model.specs(cls):
+        out.setdefault(f.name, f.wire)
         out.setdefault(_official_snake(f.wire), f.wire)
         # The generator prefixes names that are Python keywords: ``continue`` is ``_continue``.
         if keyword.iskeyword(f.wire):
