@@ -30,8 +30,6 @@ PAGES = sorted([*ROOT.joinpath("docs").glob("*.md"), ROOT / "README.md"])
 #: that passes must leave this list.
 UNTYPED_PAGES = {
     "README.md",
-    "apply.md",  # Its controller loop passes options as **dict[str, object].
-    "client.md",  # from_client returns any kind: the examples index its result without narrowing.
     "diff.md",
     "how-packing-works.md",
     "io.md",
