@@ -45,7 +45,7 @@ from .io import to_dict
 from .meta import ObjectMeta, ObjectReference
 from .packing import CONTROLLER_NAME
 from .reconcile import Plan
-from .repack import OVER_CAPACITY_TRUNCATED, address_sort_key
+from .repack import OVER_CAPACITY_TRUNCATED
 from .service import Service
 from .workloads import Container, ContainerPort, Pod, PodCondition, PodIP, PodSpec, PodStatus
 
@@ -426,6 +426,7 @@ class SliceRunner(Runner):
         # Per slice name: the endpoints last sized, and their entries' JSON and protobuf sums.
         self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int]] = {}
         self._frames: dict[tuple[object, ...], Size] = {}
+        self._last_frame: dict[str, tuple[object, object, object, Size]] = {}
         self.reconciler: IncrementalReconciler | None = None
         self._refs: dict[int, ObjectReference] = {}
         self.count = 0
@@ -437,7 +438,12 @@ class SliceRunner(Runner):
 
     def _frame(self, eps: EndpointSlice) -> Size:
         """The slice's size without its endpoints (``[]`` counted with one entry's comma)."""
-        # Keyed by value: every write builds a new metadata object, but few distinct ones exist.
+        # The slice's last frame, by identity: an added endpoint keeps the slice's metadata object.
+        name = eps.metadata.name or ""
+        last = self._last_frame.get(name)
+        if last is not None and last[0] is eps.metadata and last[1] is eps.ports and last[2] is eps.address_type:
+            return last[3]
+        # Keyed by value: every other write builds a new metadata object, but few distinct ones exist.
         key = (eps.metadata, eps.ports, eps.address_type)
         size = self._frames.get(key)
         if size is None:
@@ -446,6 +452,7 @@ class SliceRunner(Runner):
             entry = self.entry_size(endpoints[0])
             # An entry counts its comma; the frame counts the one the last entry does not have.
             size = self._frames[key] = Size(one.json - entry.json + 1, one.proto - entry.proto)
+        self._last_frame[name] = (eps.metadata, eps.ports, eps.address_type, size)
         return size
 
     def entry_size(self, endpoint: Endpoint) -> Size:
@@ -534,6 +541,7 @@ class SliceRunner(Runner):
             self.tally.deletes += 1
             self.tally.write(self.size(eps), delete=True)
             self._sums.pop(eps.metadata.name or "", None)
+            self._last_frame.pop(eps.metadata.name or "", None)
         self.count += len(plan.creates) - len(plan.deletes)
 
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
@@ -667,6 +675,7 @@ class EndpointsRunner(Runner):
         self._shape: Endpoints | None = None
         self.where: dict[int, _Addresses] = {}
         self._addresses: dict[int, tuple[tuple[str, bool, str], Size]] = {}
+        self._address_sizes: dict[tuple[int, ...], Size] = {}
         if exists:
             self._create(pods, count=False)
 
@@ -732,13 +741,24 @@ class EndpointsRunner(Runner):
     # -- events ----------------------------------------------------------
 
     def _address(self, pod: SimPod) -> tuple[tuple[str, bool, str], Size]:
-        # A Pod's address never changes with its phase: serialize it once, when first listed.
+        # A Pod's address never changes with its phase: sized once, when first listed.
         found = self._addresses.get(pod.index)
         if found is None:
-            address = address_for(pod, self.namespace)
-            found = (address_sort_key(address), address_entry_size(address))
+            # Upstream's order (`address_sort_key`): IP, then the target's UID.
+            found = ((pod.ip, True, pod.uid), self._address_size(pod))
             self._addresses[pod.index] = found
         return found
+
+    def _address_size(self, pod: SimPod) -> Size:
+        """`address_entry_size` of *pod*'s address, looked up by the lengths of its plain strings."""
+        strings = (pod.ip, pod.name, pod.uid, pod.node, self.namespace)
+        if not _plain("".join(strings)):
+            return address_entry_size(address_for(pod, self.namespace))
+        key = tuple(map(len, strings))
+        size = self._address_sizes.get(key)
+        if size is None:
+            size = self._address_sizes[key] = address_entry_size(address_for(pod, self.namespace))
+        return size
 
     def _place(self, pod: SimPod) -> _Addresses | None:
         """The list *pod* belongs in (``None``: a terminating Pod is left out)."""

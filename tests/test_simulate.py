@@ -34,6 +34,7 @@ from endpointslice.endpoints_controller import endpoint_address_for_pod, endpoin
 from endpointslice.enums import AddressType
 from endpointslice.meta import ObjectMeta, ObjectReference
 from endpointslice.packing import endpoint_from_pod
+from endpointslice.repack import address_sort_key
 from endpointslice.simulate import (
     BLOG_2020,
     KEP_752,
@@ -103,6 +104,12 @@ def test_a_simulated_pod_gives_the_endpoint_and_address_the_controllers_build(se
     real = pod_model(pod, service)
     assert endpoint_for(pod, "default") == endpoint_from_pod(real, service, AddressType.IPV4, node=node)
     assert address_for(pod, "default") == endpoint_address_for_pod(service, real)
+    runner = EndpointsRunner(service, (), limit=None, watchers=1, exists=False)
+    assert runner._address(pod) == (address_sort_key(address_for(pod, "default")), serialized_address_entry(pod))
+
+
+def serialized_address_entry(pod: SimPod) -> Size:
+    return _entry_size(io.to_dict(address_for(pod, "default")))
 
 
 @given(st.integers(min_value=0, max_value=2**128 - 1))
