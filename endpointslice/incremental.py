@@ -33,6 +33,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from . import _gc
 from ._frozen import FrozenDict
 from .discovery import Endpoint, EndpointSlice
 from .enums import AddressType, TrafficDistribution
@@ -42,6 +43,7 @@ from .packing import (
     EndpointIdentity,
     NameStrategy,
     _check_max,
+    _desired_from_endpoints,
     _service_ports_as_endpoint_ports,
     apply_hints,
     desired_from_endpoints,
@@ -108,6 +110,7 @@ class IncrementalReconciler:
             carry it out before the first event's plan.
     """
 
+    @_gc.paused()  # Indexing a large Service is bulk work, as in `reconcile`.
     def __init__(
         self,
         service: Service,
@@ -245,7 +248,7 @@ class IncrementalReconciler:
     # -- events ----------------------------------------------------------
 
     def _canonical(self, endpoint: Endpoint) -> tuple[Endpoint, AddressType]:
-        state = desired_from_endpoints(self._service, [endpoint])
+        state = _desired_from_endpoints(self._service, [endpoint])
         (group,) = state.groups
         (canonical,) = group.endpoints.values()
         return canonical, group.address_type

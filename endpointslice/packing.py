@@ -30,11 +30,13 @@ Example:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, Union
 
 import attrs
 
+from . import _gc
 from ._frozen import FrozenDict
 from .discovery import (
     LABEL_MANAGED_BY,
@@ -183,10 +185,15 @@ class EndpointGroup:
     address_type: AddressType
     ports: tuple[EndpointPort, ...]
     endpoints: FrozenDict[EndpointIdentity, Endpoint]
-    #: Each endpoint with its `endpoint_fingerprint`, by identity: the reconciler's index.
-    indexed: FrozenDict[EndpointIdentity, tuple[Endpoint, Fingerprint]] = attrs.field(
-        default=attrs.Factory(lambda self: _index_group(self.endpoints), takes_self=True), eq=False, repr=False
-    )
+
+    @functools.cached_property
+    def indexed(self) -> FrozenDict[EndpointIdentity, tuple[Endpoint, Fingerprint]]:
+        """Each endpoint with its `endpoint_fingerprint`, by identity: the reconciler's index.
+
+        Built on first use: `pack` never needs it, and fingerprinting every endpoint was a
+        sixth of packing from an endpoint list.
+        """
+        return _index_group(self.endpoints)
 
     @property
     def key(self) -> PortGroupKey:
@@ -425,6 +432,7 @@ def _freeze_groups(
     return tuple(sorted(groups, key=_group_sort_key))
 
 
+@_gc.paused()
 def desired_endpoints(service: Service, pods: Iterable[Pod], nodes: Iterable[Node] | None = None) -> DesiredState:
     """What the EndpointSlice controller wants to exist for *service*, given its Pods.
 
@@ -509,6 +517,7 @@ def _service_ports_as_endpoint_ports(service: Service) -> tuple[EndpointPort, ..
     return tuple(out)
 
 
+@_gc.paused()
 def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -> DesiredState:
     """The desired state of a selectorless Service from plain endpoint entries.
 
@@ -525,20 +534,45 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
         PackingError: Every entry with no address, an invalid address, mixed
             families, or a family the Service does not support, with its path.
     """
+    return _desired_from_endpoints(service, endpoints)
+
+
+def _desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -> DesiredState:
+    """`desired_from_endpoints` without pausing the collector, for callers that pass one endpoint at a time."""
     problems: list[Problem] = []
-    by_type: dict[AddressType, list[tuple[PlacementKey, Endpoint]]] = {}
+    # Each family's entries as (identity, placement key, endpoint). Two lists rather than a
+    # dict keyed by AddressType: hashing an enum member runs Python code, once per endpoint.
+    v4: list[tuple[EndpointIdentity, PlacementKey, Endpoint]] = []
+    v6: list[tuple[EndpointIdentity, PlacementKey, Endpoint]] = []
+    ipv4 = AddressType.IPV4
+    parse = _parse_address
+    evolve = attrs.evolve
     for i, endpoint in enumerate(endpoints):
-        if not endpoint.addresses:
+        addresses = endpoint.addresses
+        if len(addresses) == 1:
+            # Nearly every entry has one address: identity and placement key are built here
+            # from the one parse, without the general loop below.
+            parsed = parse(addresses[0])
+            if parsed is not None:
+                text, family, order = parsed
+                fixed = endpoint if text == addresses[0] else evolve(endpoint, addresses=(text,))
+                ref = fixed.target_ref
+                hostname = fixed.hostname or ""
+                namespace, name = ("", "") if ref is None else (ref.namespace or "", ref.name or "")
+                entry = (((text,), hostname, namespace, name), (namespace, name, (order,), hostname), fixed)
+                (v4 if family is ipv4 else v6).append(entry)
+                continue
+        if not addresses:
             problems.append(
                 Problem(message="Required value: must contain at least 1 address", path=f"endpoints[{i}].addresses")
             )
             continue
         canonical = []
-        order = []
+        orders = []
         families = set()
         bad = False
-        for j, address in enumerate(endpoint.addresses):
-            parsed = _parse_address(address)
+        for j, address in enumerate(addresses):
+            parsed = parse(address)
             if parsed is None:
                 problems.append(
                     Problem(
@@ -550,7 +584,7 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
                 continue
             canonical.append(parsed[0])
             families.add(parsed[1])
-            order.append(parsed[2])
+            orders.append(parsed[2])
         if bad:
             continue
         if len(families) > 1:
@@ -558,11 +592,10 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
                 Problem(message="Invalid value: addresses mix IPv4 and IPv6", path=f"endpoints[{i}].addresses")
             )
             continue
-        fixed = (
-            endpoint if tuple(canonical) == endpoint.addresses else attrs.evolve(endpoint, addresses=tuple(canonical))
-        )
-        place = _placement_key(fixed.target_ref, tuple(order), fixed.hostname)
-        by_type.setdefault(families.pop(), []).append((place, fixed))
+        fixed = endpoint if tuple(canonical) == addresses else evolve(endpoint, addresses=tuple(canonical))
+        place = _placement_key(fixed.target_ref, tuple(orders), fixed.hostname)
+        (v4 if families.pop() is ipv4 else v6).append((endpoint_identity(fixed), place, fixed))
+    by_type = {t: entries for t, entries in ((AddressType.IPV4, v4), (AddressType.IPV6, v6)) if entries}
     declared = {AddressType(f.value) for f in service.spec.ip_families or () if isinstance(f, IPFamily)}
     if declared:
         for address_type in sorted(set(by_type) - declared, key=lambda t: t.value):
@@ -581,8 +614,8 @@ def desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) -
     raw: dict[tuple[AddressType, PortGroupKey], tuple[tuple[EndpointPort, ...], _Table]] = {}
     for address_type, entries in by_type.items():
         table = raw.setdefault((address_type, key), (ports, {}))[1]
-        for keyed in entries:
-            table[endpoint_identity(keyed[1])] = keyed
+        # A later entry of the same identity replaces an earlier one, keeping its slot.
+        table.update([(identity, (place, endpoint)) for identity, place, endpoint in entries])
     return DesiredState(
         address_types=address_types, groups=_freeze_groups(raw), headless=service.spec.cluster_ip == "None"
     )
@@ -698,6 +731,7 @@ def _check_max(max_endpoints_per_slice: int) -> None:
 EndpointsInput = Union[DesiredState, Iterable[Endpoint]]
 
 
+@_gc.paused()
 def pack(
     service: Service,
     endpoints: EndpointsInput,

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from . import _gc
 from ._frozen import FrozenDict
 from .discovery import LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Endpoint, EndpointSlice
 from .enums import AddressType, TrafficDistribution, wire_value
@@ -39,7 +40,6 @@ from .packing import (
     EndpointGroup,
     EndpointIdentity,
     EndpointsInput,
-    Fingerprint,
     NameStrategy,
     PortGroupKey,
     SkippedPod,
@@ -311,29 +311,29 @@ def _best_fit(unchanged: list[EndpointSlice], wanted: int, limit: int) -> Endpoi
 def _walk_rest(
     current: tuple[Endpoint, ...],
     done: int,
-    pair: tuple[Endpoint, Fingerprint] | None,
-    pop: Callable[[EndpointIdentity, None], tuple[Endpoint, Fingerprint] | None],
-    indexed: Mapping[EndpointIdentity, tuple[Endpoint, Fingerprint]],
-) -> tuple[list[tuple[Endpoint, Fingerprint]], bool]:
+    found: Endpoint | None,
+    pop: Callable[[EndpointIdentity, None], Endpoint | None],
+    wanted: Mapping[EndpointIdentity, Endpoint],
+) -> tuple[list[Endpoint], bool]:
     """The desired endpoints a slice keeps, and whether any of them changed.
 
     The fast walk in `_reconcile_group` kept ``current[:done]`` unchanged and
-    stopped at ``current[done]``, for which it popped *pair* (``None`` when
+    stopped at ``current[done]``, for which it popped *found* (``None`` when
     that endpoint is no longer desired).
     """
-    kept = [indexed[endpoint_identity(e)] for e in current[:done]]
+    kept = [wanted[endpoint_identity(e)] for e in current[:done]]
     changed = False
-    if pair is not None:
-        kept.append(pair)
-        changed = endpoint_changed(pair[0], current[done])
+    if found is not None:
+        kept.append(found)
+        changed = endpoint_changed(found, current[done])
     for endpoint in current[done + 1 :]:
-        pair = pop(endpoint_identity(endpoint), None)
-        if pair is None:
+        found = pop(endpoint_identity(endpoint), None)
+        if found is None:
             continue
-        kept.append(pair)
-        if not changed and endpoint_fingerprint(endpoint) != pair[1]:
+        kept.append(found)
+        if not changed and endpoint_fingerprint(endpoint) != endpoint_fingerprint(found):
             # The raw values differ; endpoint_changed decides, reading unset strings as "".
-            changed = endpoint_changed(pair[0], endpoint)
+            changed = endpoint_changed(found, endpoint)
     return kept, changed
 
 
@@ -348,7 +348,8 @@ def _reconcile_group(
     hinted: set[str],
 ) -> tuple[list[EndpointSlice], list[_Update], list[EndpointSlice]]:
     """Reconcile one port group; the names of slices carrying any hint are added to *hinted*."""
-    desired: dict[EndpointIdentity, tuple[Endpoint, Fingerprint]] = dict(group.indexed)
+    # A plain copy of the desired endpoints (a C-level dict copy); the walk pops what it finds.
+    desired: dict[EndpointIdentity, Endpoint] = group.endpoints.thaw()
     updates: dict[str, _Update] = {}
     unchanged: list[EndpointSlice] = []
     deletes: list[EndpointSlice] = []
@@ -359,52 +360,48 @@ def _reconcile_group(
         # Almost every slice is unchanged, so the walk first only counts the
         # endpoints that are still desired and unchanged, and stops at the
         # first that is not; _walk_rest takes over from there.
-        # endpoint_identity and endpoint_fingerprint are inlined: this loop
-        # runs once per existing endpoint and dominates a large reconcile.
+        # endpoint_identity and the fields of endpoint_fingerprint are inlined on both sides:
+        # this loop runs once per existing endpoint and dominates a large reconcile, and
+        # building the desired side's fingerprints beforehand cost a pass of its own.
         done = 0
-        pair = None
+        found = None
         for endpoint in current:
             addresses = endpoint.addresses
             if len(addresses) > 1:
                 addresses = tuple(sorted(addresses))
             ref = endpoint.target_ref
-            c = endpoint.conditions
             if ref is None:
-                pair = pop((addresses, endpoint.hostname or "", "", ""), None)
-                if pair is None or pair[1] != (
-                    endpoint.node_name,
-                    endpoint.zone,
-                    c.ready,
-                    c.serving,
-                    c.terminating,
-                    None,
-                    None,
-                    None,
-                    None,
-                    True,
-                ):
+                found = pop((addresses, endpoint.hostname or "", "", ""), None)
+                if found is None or found.target_ref is not None:
                     break
             else:
-                pair = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
-                if pair is None or pair[1] != (
-                    endpoint.node_name,
-                    endpoint.zone,
-                    c.ready,
-                    c.serving,
-                    c.terminating,
-                    ref.uid,
-                    ref.kind,
-                    ref.api_version,
-                    ref.field_path,
-                    False,
+                found = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
+                if found is None:
+                    break
+                theirs = found.target_ref
+                if theirs is not ref and (
+                    theirs is None
+                    or theirs.uid != ref.uid
+                    or theirs.kind != ref.kind
+                    or theirs.api_version != ref.api_version
+                    or theirs.field_path != ref.field_path
+                ):
+                    break
+            if found is not endpoint:
+                c = endpoint.conditions
+                d = found.conditions
+                if (
+                    found.node_name != endpoint.node_name
+                    or found.zone != endpoint.zone
+                    or (d is not c and (d.ready != c.ready or d.serving != c.serving or d.terminating != c.terminating))
                 ):
                     break
             done += 1
         if done == len(current):
-            kept: list[tuple[Endpoint, Fingerprint]] | None = None  # All kept, none changed.
+            kept: list[Endpoint] | None = None  # All kept, none changed.
             changed = False
         else:
-            kept, changed = _walk_rest(current, done, pair, pop, group.indexed)
+            kept, changed = _walk_rest(current, done, found, pop, group.endpoints)
         if list(map(_HINTS, current)).count(None) != len(current):
             hinted.add(eps.metadata.name or "")
         labels, labels_changed = slice_labels(
@@ -413,14 +410,14 @@ def _reconcile_group(
         name = eps.metadata.name or ""
         if kept is not None and (changed or len(kept) != len(current)):
             if kept:
-                updates[name] = _Update(eps, [pair[0] for pair in kept], labels)
+                updates[name] = _Update(eps, kept, labels)
             else:
                 deletes.append(eps)
         elif labels_changed:
             updates[name] = _Update(eps, list(current), labels)
         else:
             unchanged.append(eps)
-    remaining = [pair[0] for pair in desired.values()]
+    remaining = list(desired.values())
     position = 0
     # Step 2: fill the slices being rewritten anyway, fullest first (ties by name).
     if remaining and updates:
@@ -538,6 +535,7 @@ def _reconcile_address_type(
     return creates, built, deletes
 
 
+@_gc.paused()
 def reconcile(
     service: Service,
     desired: EndpointsInput,
