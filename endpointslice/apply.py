@@ -21,7 +21,7 @@ import attrs
 
 from .client import Library, from_client, to_client
 from .discovery import LABEL_SERVICE_NAME, EndpointSlice, EndpointSliceList
-from .errors import ApplyError
+from .errors import ApplyError, StructureError
 from .packing import EndpointsInput, NameStrategy
 from .reconcile import Plan, reconcile
 from .service import Service
@@ -244,15 +244,22 @@ def _carry_out(
     created, updated, deleted = written
     for verb, eps in _writes(plan):
         namespace = _namespace(eps)
-        if verb == "create":
-            done = backend.create(eps, namespace, dry_run)
-            created.append(f"{namespace}/{done.metadata.name}")
-        elif verb == "update":
-            backend.update(eps, namespace, dry_run)
-            updated.append(f"{namespace}/{eps.metadata.name}")
-        else:
-            backend.delete(eps, namespace, dry_run)
-            deleted.append(f"{namespace}/{eps.metadata.name}")
+        try:
+            if verb == "create":
+                done = backend.create(eps, namespace, dry_run)
+                created.append(f"{namespace}/{done.metadata.name}")
+            elif verb == "update":
+                backend.update(eps, namespace, dry_run)
+                updated.append(f"{namespace}/{eps.metadata.name}")
+            else:
+                backend.delete(eps, namespace, dry_run)
+                deleted.append(f"{namespace}/{eps.metadata.name}")
+        except StructureError as exc:
+            # The client cannot hold the slice (or its answer): name the object, as for a refusal.
+            message = "; ".join(str(p) for p in exc.problems)
+            raise ApplyError(
+                verb=verb, name=_name(eps, namespace), status=None, reason="Invalid", message=message
+            ) from None
 
 
 def _writes(plan: Plan) -> Iterable[tuple[str, EndpointSlice]]:

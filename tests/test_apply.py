@@ -412,6 +412,22 @@ class TestErrors:
         assert str(caught.value) == "delete shop/web-2: 403 Forbidden: not allowed"
         assert caught.value.done == ("updated shop/web-1",)
 
+    def test_a_slice_the_client_cannot_hold_is_an_error_naming_it(
+        self, server: FakeApiServer, connect: Callable[[FakeApiServer], Any]
+    ) -> None:
+        (eps,) = _plan([], 1).creates
+        odd = attrs.evolve(eps, metadata=attrs.evolve(eps.metadata, creation_timestamp="2026-07-01T12:00:00+02:00"))
+
+        if connect is FakeApiServer.lightkube_client:
+            pytest.skip("lightkube keeps a timestamp with an offset as written")
+        with pytest.raises(ApplyError) as caught:
+            apply_plan(Plan(creates=(odd,)), connect(server))
+
+        assert str(caught.value) == (
+            "create shop/web-1: Invalid: metadata.creationTimestamp: "
+            "the kubernetes client's V1EndpointSlice cannot hold this value as written"
+        )
+
     def test_no_answer_is_an_error_without_a_status(self, connect: Callable[[FakeApiServer], Any]) -> None:
         server = FakeApiServer()
 
