@@ -20,11 +20,19 @@ import codecs
 import math
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from sys import intern
 from typing import Any, ClassVar, NamedTuple
 
 import yaml
+from yaml.events import (
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:  # The C parser is much faster; fall back to pure Python where LibYAML is missing.
@@ -425,3 +433,266 @@ def looks_like_json(text: str | bytes) -> bool:
     if isinstance(head, bytes):
         head = head.decode("utf-8", "replace")
     return bool(_JSONISH.match(head))
+
+
+# ---------------------------------------------------------------------------
+# Streaming: data straight from the parser's events, list items loaded as they end
+
+
+class UnusualInputError(Exception):
+    """Input the streaming reader leaves to the node-tree reader (aliases, tags, merge keys...)."""
+
+
+class Streamed(NamedTuple):
+    """One document read by `iter_streamed`.
+
+    *data* is the document's data; for a list document whose items were
+    loaded as they were read, it lacks ``items``, and *loaded* holds what the
+    item loader returned for each, and *assumed* the ``(apiVersion, kind)``
+    the loader was chosen for. *start* is the 0-based ``(index, line,
+    column)`` of the document's content and *end* the index where it ends.
+    """
+
+    data: Any
+    start: tuple[int, int, int]
+    end: int
+    items: ItemIndex | None
+    loaded: list[Any] | None
+    assumed: tuple[str, str] | None
+
+
+#: ``loader_for(head, start)``: the item loader for a list document whose top-level
+#: fields read so far are *head* and whose content starts at character *start*, with
+#: the ``(apiVersion, kind)`` it assumed; ``None`` to build the items as plain data.
+LoaderFor = Callable[[dict[str, Any], int], tuple[Callable[[Any], Any], tuple[str, str]] | None]
+
+
+def iter_streamed(text: str | bytes, loader_for: LoaderFor) -> Iterator[Streamed]:
+    """Yield each document of *text* built from the parser's events, without a node tree.
+
+    The node tree of a document costs about ten times its data (16 KB an
+    endpoint), and PyYAML's composer builds a whole document's before any
+    of it can be used. Here data is built as the events arrive, and the items
+    of a list document are handed to the loader *loader_for* chooses one by
+    one as each ends, so only the loaded models stay: a 100,000-endpoint
+    ``kind: List`` never holds more than one item's data at a time.
+
+    This is a fast road for ordinary documents only, never the one that
+    explains: anything unusual (an anchor or alias, an explicit tag, a merge
+    key, a repeated key, a value that is not JSON) raises `UnusualInputError`, and so
+    may the loader; the caller then reads the text again with
+    `iter_documents`, whose results and errors are the reference.
+
+    Raises:
+        UnusualInputError: See above.
+        yaml.YAMLError: The text is not YAML.
+        RecursionError: A document is nested too deeply.
+    """
+    loader = Loader(text)
+    try:
+        reader = _EventReader(loader)
+        get = loader.get_event
+        get()  # The stream start.
+        while loader.peek_event().__class__ is DocumentStartEvent:
+            get()
+            yield reader.document(loader_for)
+            get()  # The document end.
+    finally:
+        loader.dispose()
+
+
+_PLAIN = (True, False)
+
+
+class _EventReader:
+    __slots__ = ("cache", "get", "last", "resolve")
+
+    def __init__(self, loader: Any) -> None:
+        self.get: Callable[[], Any] = loader.get_event
+        self.last: Any = None  # The end event of the collection built last, for where it ends.
+        self.resolve = loader.resolve
+        # Plain scalars repeat (field names, "true", protocol and zone names): each
+        # spelling is resolved once per text, and its value shared.
+        self.cache: dict[str, Any] = {}
+
+    def scalar(self, event: Any) -> Any:
+        if event.tag is not None or event.anchor is not None:
+            raise UnusualInputError
+        value: str = event.value
+        if event.implicit != _PLAIN:
+            return value  # Quoted: always a string.
+        try:
+            return self.cache[value]
+        except KeyError:
+            pass
+        tag = self.resolve(ScalarNode, value, _PLAIN)
+        if tag == _MERGE:
+            raise UnusualInputError
+        result = value if tag == _STR else _scalar(ScalarNode(tag, value, event.start_mark, event.end_mark))
+        if len(self.cache) >= 65536:
+            self.cache.clear()  # Mostly unique values (addresses, names): keep the table small.
+        self.cache[value] = result
+        return result
+
+    def value(self, event: Any) -> Any:
+        cls = event.__class__
+        if cls is ScalarEvent:
+            return self.scalar(event)
+        if cls is MappingStartEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise UnusualInputError
+            return self.mapping()
+        if cls is SequenceStartEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise UnusualInputError
+            return self.sequence()
+        raise UnusualInputError  # An alias.
+
+    def mapping(self) -> dict[str, Any]:
+        get = self.get
+        result: dict[str, Any] = {}
+        while True:
+            event = get()
+            if event.__class__ is not ScalarEvent:
+                if event.__class__ is MappingEndEvent:
+                    self.last = event
+                    return result
+                raise UnusualInputError  # A collection as a key.
+            key = self.scalar(event)
+            key = intern(key) if key.__class__ is str else _key_text(key)
+            if key in result:
+                raise UnusualInputError
+            event = get()
+            result[key] = self.scalar(event) if event.__class__ is ScalarEvent else self.value(event)
+
+    def sequence(self) -> list[Any]:
+        get = self.get
+        result: list[Any] = []
+        append = result.append
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                append(self.scalar(event))
+            elif cls is SequenceEndEvent:
+                self.last = event
+                return result
+            else:
+                append(self.value(event))
+
+    def document(self, loader_for: LoaderFor) -> Streamed:
+        event = self.get()
+        mark = event.start_mark
+        start = (mark.index, mark.line, mark.column)
+        if event.__class__ is not MappingStartEvent:
+            data = self.value(event)
+            return Streamed(data, start, self.last_end(event), None, None, None)
+        if event.tag is not None or event.anchor is not None:
+            raise UnusualInputError
+        get = self.get
+        head: dict[str, Any] = {}
+        index: ItemIndex | None = None
+        loaded: list[Any] | None = None
+        assumed: tuple[str, str] | None = None
+        while True:
+            event = get()
+            if event.__class__ is MappingEndEvent:
+                return Streamed(head, start, _end(event), index, loaded, assumed)
+            if event.__class__ is not ScalarEvent:
+                raise UnusualInputError
+            key = self.scalar(event)
+            key = intern(key) if key.__class__ is str else _key_text(key)
+            if key in head or (key == "items" and index is not None):
+                raise UnusualInputError
+            event = get()
+            if key == "items" and event.__class__ is SequenceStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise UnusualInputError
+                chosen = loader_for(head, mark.index)
+                items, index = self.items(chosen[0] if chosen else None)
+                if chosen is None:
+                    head[key] = items
+                else:
+                    loaded, assumed = items, chosen[1]
+            else:
+                head[key] = self.value(event)
+
+    def last_end(self, event: Any) -> int:
+        """The end index of the value that began with *event*, now built."""
+        if event.__class__ is ScalarEvent:
+            return _end(event)
+        raise UnusualInputError  # A document that is a list is no object either.
+
+    def items(self, load: Callable[[Any], Any] | None) -> tuple[list[Any], ItemIndex]:
+        """The items of the list document's ``items`` (each loaded by *load*, if given), and where they are."""
+        get = self.get
+        spans = array("q")
+        fields: dict[int, tuple[Field, ...]] = {}
+        out: list[Any] = []
+        append = out.append
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is SequenceEndEvent:
+                return out, ItemIndex(spans, fields)
+            mark = event.start_mark
+            if cls is MappingStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise UnusualInputError
+                item, end, noted = self.item(mark.index)
+                if noted is not None:
+                    fields[len(out)] = noted
+            elif cls is ScalarEvent:
+                item, end = self.scalar(event), event.end_mark.index
+            else:
+                raise UnusualInputError
+            spans.extend((mark.index, end, mark.line, mark.column))
+            append(item if load is None else load(item))
+
+    def item(self, start: int) -> tuple[dict[str, Any], int, tuple[Field, ...] | None]:
+        """One list item that is a mapping, its end, and its top-level fields if it is large."""
+        get = self.get
+        result: dict[str, Any] = {}
+        marks: list[tuple[str, Any, Any, int]] = []
+        while True:
+            event = get()
+            if event.__class__ is not ScalarEvent:
+                if event.__class__ is not MappingEndEvent:
+                    raise UnusualInputError
+                end = _end(event)
+                if end - start < FIELDS_FROM:
+                    return result, end, None
+                noted = tuple(
+                    Field(name, k.line, k.column, v.index, stop, v.line, v.column) for name, k, v, stop in marks
+                )
+                return result, end, noted
+            key_mark = event.start_mark
+            raw = event.value
+            key = self.scalar(event)
+            key = intern(key) if key.__class__ is str else _key_text(key)
+            if key in result:
+                raise UnusualInputError
+            event = get()
+            value_mark = event.start_mark
+            cls = event.__class__
+            if cls is ScalarEvent:
+                result[key] = self.scalar(event)
+                stop = event.end_mark.index
+            elif cls is MappingStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise UnusualInputError
+                result[key] = self.mapping()
+                stop = self.last.end_mark.index
+            elif cls is SequenceStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise UnusualInputError
+                result[key] = self.sequence()
+                stop = self.last.end_mark.index
+            else:
+                raise UnusualInputError
+            marks.append((raw, key_mark, value_mark, stop))
+
+
+def _end(event: Any) -> int:
+    """The character index where *event* ends."""
+    return int(event.end_mark.index)

@@ -17,6 +17,7 @@ import enum
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
@@ -509,11 +510,7 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
         return None  # Only the whole-text path replaces lone surrogates as Go does.
 
     def loader_for(api_version: str, kind: str) -> Callable[[Any], Any] | None:
-        cls = KINDS.get((api_version, kind))
-        if cls is KubeList:
-            return functools.partial(_from_dict, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
-        item = next((f.type.item for f in specs(cls) if f.wire == "items"), None) if cls else None
-        return _convert.structure_fn(item.target, strict) if item and item.target else None
+        return _item_loader(api_version, kind, strict, keep_other_kinds)
 
     split = _jsonlist.split_list(text, loader_for)
     if split is None:
@@ -527,6 +524,74 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
     if _intrange.problems(listed):
         return None  # The whole-text path reports each number where it is.
     return listed
+
+
+def _item_loader(api_version: str, kind: str, strict: bool, keep_other_kinds: bool) -> Callable[[Any], Any] | None:
+    """The function that loads one item of a list of *kind*, or ``None`` when *kind* is not a list we load."""
+    cls = KINDS.get((api_version, kind))
+    if cls is KubeList:
+        return functools.partial(_from_dict, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+    item = next((f.type.item for f in specs(cls) if f.wire == "items"), None) if cls else None
+    return _convert.structure_fn(item.target, strict) if item and item.target else None
+
+
+# A top-level field of a block mapping that starts a line (kubectl prints "kind" after "items").
+_TOP_LEVEL = {
+    key: re.compile(rf"^{key}:[ \t]*([A-Za-z0-9./-]+)[ \t]*$", re.MULTILINE) for key in ("apiVersion", "kind")
+}
+
+
+def _read_streamed(
+    text: str | bytes, name: str, source: _SourceText, strict: bool, keep_other_kinds: bool
+) -> list[Document] | None:
+    """Every document of YAML *text*, list items loaded as they are read (see `_yaml.iter_streamed`).
+
+    Returns ``None`` when anything at all is unusual or wrong; the caller
+    then reads the text with the node tree, which gives the reference
+    results and explains every problem with its position. So this path
+    needs no error handling of its own, and a big valid ``kind: List`` never
+    has its node tree, or more than one item's data, in memory.
+    """
+
+    def loader_for(head: dict[str, Any], start: int) -> tuple[Callable[[Any], Any], tuple[str, str]] | None:
+        assumed = []
+        for key in ("apiVersion", "kind"):
+            value = head.get(key)
+            if not isinstance(value, str):
+                found = _TOP_LEVEL[key].search(source.chars(), start)
+                value = found.group(1) if found else ""
+            assumed.append(value)
+        load = _item_loader(assumed[0], assumed[1], strict, keep_other_kinds)
+        return None if load is None else (load, (assumed[0], assumed[1]))
+
+    docs: list[Document] = []
+    try:
+        for index, doc in enumerate(_yaml.iter_streamed(text, loader_for)):
+            if doc.data is None:
+                continue  # An empty document, as between two `---` lines.
+            obj = _from_dict(doc.data, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
+            if doc.loaded is not None:
+                if (doc.data.get("apiVersion"), doc.data.get("kind")) != doc.assumed:
+                    return None  # The kind was guessed from the text, and wrongly.
+                obj = attrs.evolve(obj, items=tuple(doc.loaded))
+                if _intrange.problems(obj):
+                    return None
+            start_index, line, column = doc.start
+            docs.append(
+                Document(
+                    object=obj,
+                    source=name,
+                    index=index,
+                    line=line + 1,
+                    column=column + 1,
+                    span=(start_index, doc.end),
+                    text=source,
+                    items=doc.items,
+                )
+            )
+    except Exception:  # noqa: BLE001  # Anything at all: the node-tree path reads it again and explains.
+        return None
+    return docs
 
 
 def _read_documents(
@@ -559,6 +624,10 @@ def _read_documents(
                 # Positions cost a second parse, so they are worked out on this error path only.
                 return [], [_place(p, source.node(0), name, 0) for p in exc.problems], False
             return [Document(object=obj, source=name, index=0, text=source)], [], False
+    streamed = _read_streamed(text, name, source, not ignore_unknown, keep_other_kinds)
+    if streamed is not None:
+        return streamed, [], False
+    _convert.begin_load()
     docs: list[Document] = []
     problems: list[Problem] = []
     try:
