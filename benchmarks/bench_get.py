@@ -11,7 +11,9 @@ size (``ru_maxrss``) from ``wait4``; wall time is printed for information.
 The floor, in the same run and the same way, is a fresh process that only composes the same
 file with PyYAML's C parser (``yaml.compose_all`` with ``CSafeLoader``): reading the text
 and building its node tree, which every YAML reader of the file pays before it can print
-anything. Each figure is the median of ``--repeat`` runs (3).
+anything. Each figure is the median of ``--repeat`` runs (3). As in every benchmark, the
+headline is with the collector on, and the same runs with it off (``gc.disable()`` first
+thing in the process) are printed beside it.
 
 Targets (issue 14): at most 12 s of CPU and 0.8 GB peak for each input.
 
@@ -35,11 +37,21 @@ from _timing import REPEAT, Usage, fresh_process  # The shared measuring rule.
 from endpointslice import EndpointSlice, io
 
 _FLOOR = """
-import sys, yaml
+import gc, sys, yaml
+if sys.argv[2] == "off":
+    gc.disable()
 with open(sys.argv[1], encoding="utf-8") as fh:
     text = fh.read()
 for _node in yaml.compose_all(text, Loader=yaml.CSafeLoader):
     pass
+"""
+
+# The CLI with the collector off from the start: the second column.
+_GC_OFF = """
+import gc, sys
+gc.disable()
+from endpointslice._cli import main
+sys.exit(main(sys.argv[1:]))
 """
 
 CPU_TARGET = 12.0
@@ -91,18 +103,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         failed = 0
         for path in files:
-            ours = median_usage([sys.executable, "-m", "endpointslice", "get", "-o", "yaml", str(path)], args.repeat)
-            floor = median_usage([sys.executable, "-c", _FLOOR, str(path)], args.repeat)
-            failed |= ours.returncode
+            get = ["get", "-o", "yaml", str(path)]
+            ours = median_usage([sys.executable, "-m", "endpointslice", *get], args.repeat)
+            ours_off = median_usage([sys.executable, "-c", _GC_OFF, *get], args.repeat)
+            floor = median_usage([sys.executable, "-c", _FLOOR, str(path), "on"], args.repeat)
+            floor_off = median_usage([sys.executable, "-c", _FLOOR, str(path), "off"], args.repeat)
+            failed |= ours.returncode | ours_off.returncode
             verdict = "ok" if ours.cpu <= CPU_TARGET and ours.max_rss <= RSS_TARGET else "MISSED"
             print(
-                f"get -o yaml {path.name:<12} ({path.stat().st_size / 1e6:5.1f} MB)  CPU {ours.cpu:6.2f} s  "
-                f"peak {ours.max_rss / 1e9:5.2f} GB  wall {ours.wall:6.1f} s   targets <= {CPU_TARGET:.0f} s, "
+                f"get -o yaml {path.name:<12} ({path.stat().st_size / 1e6:5.1f} MB)  GC on: CPU {ours.cpu:6.2f} s  "
+                f"peak {ours.max_rss / 1e9:5.2f} GB  (wall {ours.wall:5.1f} s) | GC off: CPU {ours_off.cpu:6.2f} s  "
+                f"peak {ours_off.max_rss / 1e9:5.2f} GB   targets <= {CPU_TARGET:.0f} s, "
                 f"<= {RSS_TARGET / 1e9:.1f} GB: {verdict}"
             )
             print(
-                f"  floor: C compose of the file      CPU {floor.cpu:6.2f} s  peak {floor.max_rss / 1e9:5.2f} GB  "
-                f"ratio CPU {ours.cpu / floor.cpu:5.2f}  peak {ours.max_rss / floor.max_rss:5.2f}"
+                f"  floor: C compose of the file          GC on: CPU {floor.cpu:6.2f} s  "
+                f"peak {floor.max_rss / 1e9:5.2f} GB  ratio CPU {ours.cpu / floor.cpu:5.2f} | GC off: "
+                f"CPU {floor_off.cpu:6.2f} s  peak {floor_off.max_rss / 1e9:5.2f} GB  ratio CPU "
+                f"{ours_off.cpu / floor_off.cpu:5.2f}"
             )
     return 1 if failed else 0
 
