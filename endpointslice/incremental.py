@@ -161,7 +161,7 @@ class IncrementalReconciler:
         self._all: dict[str, EndpointSlice] = {s.metadata.name or "": s for s in slices}
         self._where: dict[EndpointIdentity, str] = {}
         self._members: dict[str, list[EndpointIdentity]] = {}
-        # Non-empty slices of the Service's port set by family, then by endpoint count. Counts
+        # The slices of the Service's port set by family, then by endpoint count. Counts
         # and families with no slice are dropped, so an event looks only at counts that exist.
         self._buckets: dict[AddressType, dict[int, _Names]] = {}
         for name, eps in self._all.items():
@@ -171,7 +171,8 @@ class IncrementalReconciler:
     def _file(self, name: str, eps: EndpointSlice) -> None:
         at = eps.address_type
         size = len(eps.endpoints or ())
-        if isinstance(at, AddressType) and size and port_group_key(eps.ports) == self._key:
+        # Empty slices count: the full reconcile's best fit fills them too (when nothing fuller has room).
+        if isinstance(at, AddressType) and port_group_key(eps.ports) == self._key:
             sizes = self._buckets.setdefault(at, {})
             names = sizes.get(size)
             if names is None:
@@ -304,7 +305,7 @@ class IncrementalReconciler:
         return (
             self._service.metadata.deletion_timestamp is not None
             or self._families() != families_before
-            or not self._buckets.get(family)
+            or not any(self._buckets.get(family, ()))  # No slice of the family has an endpoint.
         )
 
     def add(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
@@ -351,8 +352,8 @@ class IncrementalReconciler:
         if not sizes:
             return None
         # Only the counts that exist are looked at: at most one per endpoint a slice can hold.
-        best = max((size for size in sizes if size < self._limit), default=0)
-        return sizes[best].first() if best else None
+        best = max((size for size in sizes if size < self._limit), default=-1)
+        return sizes[best].first() if best >= 0 else None
 
     def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""

@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, Union
 
@@ -547,12 +548,19 @@ def _desired_from_endpoints(service: Service, endpoints: Iterable[Endpoint], /) 
     ipv4 = AddressType.IPV4
     parse = _parse_address
     evolve = attrs.evolve
+    pton, af_inet, from_bytes = socket.inet_pton, socket.AF_INET, int.from_bytes
     for i, endpoint in enumerate(endpoints):
         addresses = endpoint.addresses
         if len(addresses) == 1:
             # Nearly every entry has one address: identity and placement key are built here
-            # from the one parse, without the general loop below.
-            parsed = parse(addresses[0])
+            # from the one parse, without the general loop below. Nearly every address is
+            # canonical IPv4, which the C parser accepts exactly (as in `_parse_address`).
+            text = addresses[0]
+            parsed: tuple[str, AddressType, AddressOrder] | None
+            try:
+                parsed = (text, ipv4, (4, from_bytes(pton(af_inet, text), "big")))
+            except (OSError, ValueError):
+                parsed = parse(text)
             if parsed is not None:
                 text, family, order = parsed
                 fixed = endpoint if text == addresses[0] else evolve(endpoint, addresses=(text,))

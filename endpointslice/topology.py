@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -236,15 +237,21 @@ def _hints_need_update(eps: EndpointSlice, mode: TrafficDistribution | None) -> 
     return False
 
 
+_hints_of = operator.attrgetter("hints")
+
+
 def apply_hints(eps: EndpointSlice, mode: TrafficDistribution | None, /) -> EndpointSlice:
     """Give a slice being written the hints *mode* wants.
 
     With a traffic distribution, each ready endpoint gets `wanted_hints` and
     not-ready endpoints keep theirs; with ``None`` every hint is removed.
     """
+    endpoints = eps.endpoints or ()
+    if mode is None and list(map(_hints_of, endpoints)).count(None) == len(endpoints):
+        return eps  # Nothing to remove: the common case, checked without a loop in Python.
     changed = False
     out = []
-    for endpoint in eps.endpoints or ():
+    for endpoint in endpoints:
         if mode is None:
             hints = None
         elif endpoint.conditions.ready is not True:

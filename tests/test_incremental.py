@@ -308,3 +308,17 @@ def test_an_add_does_not_walk_every_slice_of_the_best_size() -> None:
     smallest = min(s.metadata.name or "" for s in r.slices if len(s.endpoints or ()) == 2)
     plan = r.add(ep(40))
     assert [u.slice.metadata.name for u in plan.updates] == [smallest]
+
+
+def test_an_add_fills_an_empty_slice_of_the_port_set_as_the_full_reconcile_does() -> None:
+    # Found by the property test: a Service without ports keeps an earlier empty placeholder
+    # (its port set is the Service's, ()), and the full reconcile's best fit puts the next
+    # endpoint there; the reconciler ignored empty slices and created a new one instead.
+    service = ported((), ("IPv4",))
+    existing = reconcile(ported(_PORT_SETS[0], ("IPv4",)), [], [], managed_by="me").apply([])
+    initial = [any_ep(0, v6=False, ready=False, zone=0, pod=True), any_ep(1, v6=False, ready=False, zone=0, pod=False)]
+    r = IncrementalReconciler(service, initial, existing, max_endpoints_per_slice=2, managed_by="me")
+    before = r.slices
+    plan = r.add(any_ep(0, v6=False, ready=False, zone=0, pod=False))
+    assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=2, managed_by="me")
+    assert (len(plan.creates), len(plan.updates)) == (0, 1)
