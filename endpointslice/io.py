@@ -72,7 +72,6 @@ def gc_pause(on: bool, /) -> contextlib.AbstractContextManager[None]:
     `load_paths` and `from_dict` pause it, and give it back as it was
     (see docs/io.md). ``with io.gc_pause(False):`` leaves it alone.
 
-    >>> import gc
     >>> with gc_pause(False):
     ...     loads("apiVersion: v1\nkind: Service\n")[0].kind
     'Service'
