@@ -318,11 +318,14 @@ def _walk_rest(
     """The desired endpoints a slice keeps, and whether any of them changed.
 
     The fast walk in `_reconcile_group` kept ``current[:done]`` unchanged and
-    stopped at ``current[done]``, for which it popped *found* (``None`` when
-    that endpoint is no longer desired).
+    stopped at ``current[done]``, for which it popped *found*. ``None`` means
+    that endpoint is no longer desired, or that its addresses are out of order
+    (the walk does not sort them): it is looked up again by its identity.
     """
     kept = [wanted[endpoint_identity(e)] for e in current[:done]]
     changed = False
+    if found is None:
+        found = pop(endpoint_identity(current[done]), None)
     if found is not None:
         kept.append(found)
         changed = endpoint_changed(found, current[done])
@@ -363,19 +366,17 @@ def _reconcile_group(
         # endpoint_identity and the fields of endpoint_fingerprint are inlined on both sides:
         # this loop runs once per existing endpoint and dominates a large reconcile, and
         # building the desired side's fingerprints beforehand cost a pass of its own.
-        done = 0
+        # The addresses are used as they are, not sorted: an identity's are sorted, so a
+        # multi-address endpoint out of order misses here, and _walk_rest looks it up properly.
         found = None
-        for endpoint in current:
-            addresses = endpoint.addresses
-            if len(addresses) > 1:
-                addresses = tuple(sorted(addresses))
+        for done, endpoint in enumerate(current):  # noqa: B007  # `done` is read after the loop.
             ref = endpoint.target_ref
             if ref is None:
-                found = pop((addresses, endpoint.hostname or "", "", ""), None)
+                found = pop((endpoint.addresses, endpoint.hostname or "", "", ""), None)
                 if found is None or found.target_ref is not None:
                     break
             else:
-                found = pop((addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
+                found = pop((endpoint.addresses, endpoint.hostname or "", ref.namespace or "", ref.name or ""), None)
                 if found is None:
                     break
                 theirs = found.target_ref
@@ -396,7 +397,8 @@ def _reconcile_group(
                     or (d is not c and (d.ready != c.ready or d.serving != c.serving or d.terminating != c.terminating))
                 ):
                     break
-            done += 1
+        else:
+            done = len(current)
         if done == len(current):
             kept: list[Endpoint] | None = None  # All kept, none changed.
             changed = False

@@ -1072,3 +1072,24 @@ def test_slices_without_namespace_belong_to_a_default_service() -> None:
     assert counts(run(svc, [pod(1, namespace="default")], bare)) == (0, 0, 0)
     placeholder = new_slice(svc, AddressType.IPV4, ())
     assert placeholder_equal(evolve(placeholder, metadata=evolve(placeholder.metadata, namespace=None)), placeholder)
+
+
+def test_an_existing_endpoint_with_addresses_out_of_order_is_matched_by_its_identity() -> None:
+    # The walk looks existing endpoints up with their addresses as written; an endpoint with
+    # several addresses out of order misses there and must still be found by its identity,
+    # not taken for gone (which would rewrite its slice).
+    svc = Service(
+        metadata=ObjectMeta(name="db", namespace="ns", uid="u1"),
+        spec=ServiceSpec(ports=(ServicePort(name="pg", port=5432, target_port=5432),), ip_families=("IPv4",)),
+    )
+    first = [Endpoint(addresses=("10.0.0.1",)), Endpoint(addresses=("10.0.0.3",))]
+    (eps,) = reconcile(svc, first, [], managed_by="me").apply([])
+    both = Endpoint(addresses=("10.0.0.9", "10.0.0.2"), conditions=EndpointConditions(ready=True))
+    existing = [attrs.evolve(eps, endpoints=(both, *(eps.endpoints or ())))]
+    desired = [*first, Endpoint(addresses=("10.0.0.2", "10.0.0.9"), conditions=EndpointConditions(ready=True))]
+    assert reconcile(svc, desired, existing, managed_by="me") == Plan()
+    desired[2] = attrs.evolve(desired[2], conditions=EndpointConditions(ready=False))
+    plan = reconcile(svc, desired, existing, managed_by="me")
+    assert [[e.addresses for e in u.slice.endpoints or ()] for u in plan.updates] == [
+        [("10.0.0.2", "10.0.0.9"), ("10.0.0.1",), ("10.0.0.3",)]
+    ]
