@@ -36,6 +36,7 @@ from .packing import (
     ANNOTATION_TRIGGER_TIME,
     CONTROLLER_NAME,
     DEFAULT_MAX_ENDPOINTS_PER_SLICE,
+    RESERVED_LABELS,
     DesiredState,
     EndpointGroup,
     EndpointIdentity,
@@ -357,6 +358,9 @@ def _reconcile_group(
     unchanged: list[EndpointSlice] = []
     deletes: list[EndpointSlice] = []
     pop = desired.pop
+    # The labels every slice must carry do not depend on the slice: computed once, not per slice.
+    labels, _ = slice_labels(service, managed_by=managed_by, headless=headless)
+    own_labels = {k: v for k, v in (service.metadata.labels or {}).items() if k not in RESERVED_LABELS}
     # Step 1: walk the existing slices, keeping desired endpoints where they are.
     for eps in existing:
         current = eps.endpoints or ()
@@ -406,9 +410,9 @@ def _reconcile_group(
             kept, changed = _walk_rest(current, done, found, pop, group.endpoints)
         if list(map(_HINTS, current)).count(None) != len(current):
             hinted.add(eps.metadata.name or "")
-        labels, labels_changed = slice_labels(
-            service, managed_by=managed_by, current=eps.metadata.labels or {}, headless=headless
-        )
+        # As `slice_labels` decides it: only the keys that are not reserved are compared.
+        current_labels: Mapping[str, str] = eps.metadata.labels or {}
+        labels_changed = {k: v for k, v in current_labels.items() if k not in RESERVED_LABELS} != own_labels
         name = eps.metadata.name or ""
         if kept is not None and (changed or len(kept) != len(current)):
             if kept:
