@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from typing import Any
 
 from . import io
@@ -36,27 +37,39 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _slices(path: str, problems: list[str]) -> list[EndpointSlice | Endpoints]:
-    docs, found = io.load_paths([path])
+def _slices(path: str, problems: list[str], notes: list[str]) -> list[EndpointSlice | Endpoints]:
+    docs, found = io.load_paths([path], keep_other_kinds=True)
     problems.extend(str(p) for p in found)
     out: list[EndpointSlice | Endpoints] = []
+    skipped: Counter[str] = Counter()
     for obj in io.flatten([d.object for d in docs]):
         if isinstance(obj, (EndpointSlice, Endpoints)):
             out.append(obj)
         else:
-            problems.append(f"{path}: expected EndpointSlices or Endpoints, found {kind_of(obj)}")
+            # A manifest holds Services and workloads beside its slices; they are
+            # not endpoints, but dropping them unannounced would hide a wrong path.
+            skipped[kind_of(obj) or "<no kind>"] += 1
+    if skipped:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+        notes.append(f"{path}: skipped {kinds} (only EndpointSlices and Endpoints are compared)")
     return out
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``diff``; 0 same, 1 different, 2 bad input."""
     problems: list[str] = []
-    old = _slices(args.old, problems)
-    new = _slices(args.new, problems)
+    notes: list[str] = []
+    old = _slices(args.old, problems, notes)
+    new = _slices(args.new, problems, notes)
     if problems:
         for text in problems:
             print(f"{PROG}: error: {line(text)}", file=sys.stderr)
         return 2
+    for text in notes:
+        print(f"{PROG}: note: {line(text)}", file=sys.stderr)
+    if not old and not new:
+        # kubectl diff also exits 0 when it finds nothing to differ.
+        print(f"{PROG}: note: nothing was compared: neither side holds EndpointSlices or Endpoints", file=sys.stderr)
     if any(isinstance(o, Endpoints) for o in (*old, *new)):
         result = diff_views(old, new)
     else:

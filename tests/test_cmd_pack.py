@@ -200,9 +200,12 @@ def test_diff_bad_input_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     status, out, err = run(["diff", str(a), str(broken)], capsys)
     assert (status, out) == (2, "")
     assert err.startswith("endpointslice diff: error: ")
-    status, _, err = run(["diff", str(a), str(EXTERNAL / "service.yaml")], capsys)
-    assert status == 2
-    assert "expected EndpointSlices or Endpoints, found Service" in err
+    # A Service is skipped with a note, not refused: its side simply has no slices.
+    status, out, err = run(["diff", str(a), str(EXTERNAL / "service.yaml")], capsys)
+    assert status == 1
+    assert out == "- slice default/external-db-1 deleted\n- endpoint 10.0.0.1 from default/external-db-1\n"
+    assert "note: " in err
+    assert "skipped 1 Service" in err
 
 
 def test_diff_compares_endpoints_with_slices_as_views(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
