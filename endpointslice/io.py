@@ -73,7 +73,7 @@ def gc_pause(on: bool, /) -> contextlib.AbstractContextManager[None]:
     (see docs/io.md). ``with io.gc_pause(False):`` leaves it alone.
 
     >>> with gc_pause(False):
-    ...     loads("apiVersion: v1\nkind: Service\n")[0].kind
+    ...     loads("apiVersion: v1\\nkind: Service\\n")[0].kind
     'Service'
     """
     return _gc.enabled(on)
