@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import heapq
+import socket
 from collections.abc import Iterable
 
 import attrs
@@ -36,7 +37,7 @@ import attrs
 from . import _gc
 from ._frozen import FrozenDict
 from .discovery import Endpoint, EndpointSlice
-from .enums import AddressType, TrafficDistribution
+from .enums import AddressType, IPFamily, TrafficDistribution
 from .packing import (
     CONTROLLER_NAME,
     DEFAULT_MAX_ENDPOINTS_PER_SLICE,
@@ -133,6 +134,12 @@ class IncrementalReconciler:
         self._traffic = mode if isinstance(mode, TrafficDistribution) else None
         state = desired_from_endpoints(service, endpoints)
         self._headless = state.headless
+        # Whether a canonical IPv4 entry may take `_canonical`'s fast path: the Service serves IPv4.
+        declared = {f.value for f in service.spec.ip_families or () if isinstance(f, IPFamily)}
+        self._ipv4_served = not declared or AddressType.IPV4.value in declared
+        # The labels every rewritten slice carries: they depend on the Service alone, so they are
+        # computed once, and a slice that already has them keeps its metadata object.
+        self._labels, _ = slice_labels(service, managed_by=managed_by, headless=self._headless)
         self._ports = _service_ports_as_endpoint_ports(service)
         self._key = port_group_key(self._ports)
         self._desired: dict[EndpointIdentity, Endpoint] = {}
@@ -161,6 +168,11 @@ class IncrementalReconciler:
         self._all: dict[str, EndpointSlice] = {s.metadata.name or "": s for s in slices}
         self._where: dict[EndpointIdentity, str] = {}
         self._members: dict[str, list[EndpointIdentity]] = {}
+        # Slices whose endpoints may not be their members' desired entries with the hints applied
+        # (tracked from a plan, or left unwritten by a change that does not count): their next
+        # remove or change rebuilds them from `_desired`; every other slice is rewritten by
+        # replacing the one entry that changed, which gives the same slice.
+        self._stale: set[str] = set()
         # The slices of the Service's port set by family, then by endpoint count. Counts
         # and families with no slice are dropped, so an event looks only at counts that exist.
         self._buckets: dict[AddressType, dict[int, _Names]] = {}
@@ -200,11 +212,13 @@ class IncrementalReconciler:
         self._file(name, eps)
         members = [endpoint_identity(e) for e in eps.endpoints or ()]
         self._members[name] = members
+        self._stale.add(name)
         for identity in members:
             self._where[identity] = name
 
     def _untrack(self, name: str, eps: EndpointSlice) -> None:
         self._unfile(name, eps)
+        self._stale.discard(name)
         for identity in self._members.pop(name, ()):
             self._where.pop(identity, None)
 
@@ -248,11 +262,26 @@ class IncrementalReconciler:
 
     # -- events ----------------------------------------------------------
 
-    def _canonical(self, endpoint: Endpoint) -> tuple[Endpoint, AddressType]:
+    def _canonical(self, endpoint: Endpoint) -> tuple[Endpoint, AddressType, EndpointIdentity]:
+        """*endpoint* as the desired state holds it, its family and its identity."""
+        addresses = endpoint.addresses
+        if len(addresses) == 1 and self._ipv4_served:
+            # Nearly every event is one canonical IPv4 address, which the C parser accepts
+            # exactly (as in `_desired_from_endpoints`): the entry is then already canonical.
+            try:
+                socket.inet_pton(socket.AF_INET, addresses[0])
+            except (OSError, ValueError):
+                pass
+            else:
+                ref = endpoint.target_ref
+                hostname = endpoint.hostname or ""
+                if ref is None:
+                    return endpoint, AddressType.IPV4, (addresses, hostname, "", "")
+                return endpoint, AddressType.IPV4, (addresses, hostname, ref.namespace or "", ref.name or "")
         state = _desired_from_endpoints(self._service, [endpoint])
         (group,) = state.groups
-        (canonical,) = group.endpoints.values()
-        return canonical, group.address_type
+        ((identity, canonical),) = group.endpoints.items()
+        return canonical, group.address_type, identity
 
     def _families(self) -> set[AddressType]:
         return set(self._family_sizes)
@@ -274,30 +303,31 @@ class IncrementalReconciler:
         self,
         previous: EndpointSlice,
         endpoints: tuple[Endpoint, ...],
-        members: list[EndpointIdentity],
         labels: FrozenDict[str, str] | None,
         trigger_time: str | None,
+        *,
+        fresh: bool,
     ) -> Plan:
-        """Rewrite one slice; *members* are the identities of *endpoints*, in order.
+        """Rewrite one slice with *endpoints*; the caller has updated its members and `_where`.
 
-        Passing the slice's current member list itself says that the members did not change.
+        *fresh* says that *endpoints* are the members' desired entries with the hints applied
+        (rebuilt from `_desired`, or edited from a slice that was not stale).
         """
-        meta = (
-            previous.metadata if labels is previous.metadata.labels else attrs.evolve(previous.metadata, labels=labels)
+        meta = previous.metadata
+        if labels is not meta.labels and labels != meta.labels:
+            meta = attrs.evolve(meta, labels=labels)
+        # Built directly rather than by `attrs.evolve`: its field walk cost as much as the rest.
+        eps = EndpointSlice(
+            metadata=meta, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
         )
-        eps = attrs.evolve(previous, metadata=meta, endpoints=endpoints)
         eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
-        name = previous.metadata.name or ""
-        self._unfile(name, previous)
-        self._file(name, eps)
-        old = self._members.get(name)
-        if members is not old:
-            for identity in old or ():
-                self._where.pop(identity, None)
-            for identity in members:
-                self._where[identity] = name
-            self._members[name] = members
+        name = meta.name or ""
+        if len(endpoints) != len(previous.endpoints or ()):
+            self._unfile(name, previous)
+            self._file(name, eps)
+        if fresh:
+            self._stale.discard(name)
         self._all[name] = eps
         return Plan(updates=(SliceUpdate(previous=previous, slice=eps),))
 
@@ -315,8 +345,7 @@ class IncrementalReconciler:
             PackingError: The endpoint has no address, an invalid one, or a
                 family the Service does not serve.
         """
-        canonical, family = self._canonical(endpoint)
-        identity = endpoint_identity(canonical)
+        canonical, family, identity = self._canonical(endpoint)
         if identity in self._desired:
             return self.change(canonical, trigger_time=trigger_time)
         before = self._families()
@@ -340,9 +369,14 @@ class IncrementalReconciler:
             )
             return self._store(Plan(creates=(_with_annotation(named, trigger_time),)))
         previous = self._all[target]
-        members = [*self._members[target], identity]
+        self._members[target].append(identity)
+        self._where[identity] = target
         return self._write(
-            previous, (*(previous.endpoints or ()), canonical), members, previous.metadata.labels, trigger_time
+            previous,
+            (*(previous.endpoints or ()), canonical),
+            previous.metadata.labels,
+            trigger_time,
+            fresh=target not in self._stale,
         )
 
     def _best_fit(self, family: AddressType) -> str | None:
@@ -357,8 +391,7 @@ class IncrementalReconciler:
 
     def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""
-        canonical, _ = self._canonical(endpoint)
-        identity = endpoint_identity(canonical)
+        _, _, identity = self._canonical(endpoint)
         if identity not in self._desired:
             return Plan()
         before = self._families()
@@ -372,17 +405,21 @@ class IncrementalReconciler:
             return self._full(trigger_time)
         if len(previous.endpoints or ()) <= 1:
             return self._store(Plan(deletes=(previous,)))
-        members = [i for i in self._members[name or ""] if i != identity]
-        kept = tuple(self._desired[i] for i in members)
-        labels, _ = slice_labels(
-            self._service, managed_by=self._managed_by, current=previous.metadata.labels or {}, headless=self._headless
-        )
-        return self._write(previous, kept, members, labels, trigger_time)
+        members = self._members[name or ""]
+        at = members.index(identity)
+        del members[at]
+        del self._where[identity]
+        if name in self._stale:
+            kept = tuple(self._desired[i] for i in members)
+        else:
+            # The other entries stay as they are, the same objects: only the one that went is cut out.
+            endpoints = previous.endpoints or ()
+            kept = endpoints[:at] + endpoints[at + 1 :]
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True)
 
     def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """New fields for a known endpoint (matched by identity); an unknown one is added."""
-        canonical, family = self._canonical(endpoint)
-        identity = endpoint_identity(canonical)
+        canonical, family, identity = self._canonical(endpoint)
         if identity not in self._desired:
             return self.add(canonical, trigger_time=trigger_time)
         self._desired[identity] = canonical
@@ -392,11 +429,14 @@ class IncrementalReconciler:
         if previous is None or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
         members = self._members[name or ""]
-        current = (previous.endpoints or ())[members.index(identity)]
-        if not endpoint_changed(canonical, current):
+        at = members.index(identity)
+        endpoints = previous.endpoints or ()
+        if not endpoint_changed(canonical, endpoints[at]):
+            # Not written, but the desired entry may differ in fields the comparison ignores.
+            self._stale.add(name or "")
             return Plan()
-        kept = tuple(self._desired[i] for i in members)
-        labels, _ = slice_labels(
-            self._service, managed_by=self._managed_by, current=previous.metadata.labels or {}, headless=self._headless
-        )
-        return self._write(previous, kept, members, labels, trigger_time)
+        if name in self._stale:
+            kept = tuple(self._desired[i] for i in members)
+        else:
+            kept = (*endpoints[:at], canonical, *endpoints[at + 1 :])
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, KeysView
+from collections.abc import Callable, Iterator, KeysView
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from endpointslice import (
@@ -19,10 +19,11 @@ from endpointslice import (
     Service,
     ServicePort,
     ServiceSpec,
+    strategies,
 )
 from endpointslice.enums import AddressType
 from endpointslice.incremental import IncrementalReconciler
-from endpointslice.packing import NameStrategy, PackingError
+from endpointslice.packing import NameStrategy, PackingError, desired_from_endpoints
 from endpointslice.reconcile import Plan, reconcile
 
 
@@ -322,3 +323,53 @@ def test_an_add_fills_an_empty_slice_of_the_port_set_as_the_full_reconcile_does(
     plan = r.add(any_ep(0, v6=False, ready=False, zone=0, pod=False))
     assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=2, managed_by="me")
     assert (len(plan.creates), len(plan.updates)) == (0, 1)
+
+
+def test_a_slice_left_unwritten_by_a_change_is_rebuilt_from_the_desired_entries_on_its_next_write() -> None:
+    # The change compares no field that differs (only resourceVersion), so nothing is written,
+    # yet the desired entry is the new one: the slice's next rewrite must carry it, as the full
+    # reconcile's does, rather than the entry the slice still holds.
+    service = svc(families=("IPv4",))
+    r = IncrementalReconciler(service, [ep(i) for i in range(1, 4)], [], max_endpoints_per_slice=5, managed_by="me")
+    r.remove(ep(3))  # The slice is now written from its desired entries.
+    moved = attrs.evolve(ep(1), target_ref=ObjectReference(kind="Pod", namespace="ns", name="p1", resource_version="7"))
+    assert r.change(moved) == Plan()
+    before = r.slices
+    plan = r.remove(ep(2))
+    assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=5, managed_by="me")
+    assert (plan.updates[0].slice.endpoints or ())[0].target_ref == moved.target_ref
+
+
+def _canonical_or_error(canonical: Callable[[], object]) -> object:
+    try:
+        return canonical()
+    except PackingError as error:
+        return str(error)
+
+
+@given(
+    st.one_of(
+        strategies.endpoints(address_type=st.sampled_from(list(AddressType))),
+        strategies.endpoints(address_type=st.sampled_from(list(AddressType)), any_values=True),
+        st.builds(
+            lambda text, base: attrs.evolve(base, addresses=(text,)),
+            st.sampled_from(["010.0.0.1", "10.0.0.1 ", "1.2.3", "1.2.3.4.5", "::ffff:10.0.0.1", "10.0.0.256"]),
+            strategies.endpoints(),
+        ),
+    ),
+    st.sampled_from([(), ("IPv4",), ("IPv6",), ("IPv4", "IPv6")]),
+)
+# The fast path must not accept what the Service does not serve.
+@example(Endpoint(addresses=("10.0.0.1",)), ("IPv6",))
+def test_law_the_canonical_fast_path_gives_what_the_desired_state_does(
+    endpoint: Endpoint, families: tuple[str, ...]
+) -> None:
+    service = svc(families=families)
+    r = IncrementalReconciler(service, [], [], managed_by="me")
+
+    def slow() -> tuple[Endpoint, AddressType, object]:
+        (group,) = desired_from_endpoints(service, [endpoint]).groups
+        ((identity, canonical),) = group.endpoints.items()
+        return canonical, group.address_type, identity
+
+    assert _canonical_or_error(lambda: r._canonical(endpoint)) == _canonical_or_error(slow)
