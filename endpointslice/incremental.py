@@ -206,6 +206,33 @@ class IncrementalReconciler:
             if not sizes:
                 del self._buckets[at]
 
+    def _refile(self, name: str, previous: EndpointSlice, size: int) -> None:
+        """Move slice *name*, filed as *previous*, to the bucket of *size* endpoints (same family and ports)."""
+        before = len(previous.endpoints or ())
+        if size == before:
+            return
+        at = previous.address_type
+        sizes = self._buckets.get(at) if isinstance(at, AddressType) else None
+        names = None if sizes is None else sizes.get(before)
+        if sizes is None or names is None or name not in names.live:
+            return  # Not filed (another port set): neither is the new slice.
+        names.discard(name)
+        if not names.live:
+            del sizes[before]
+        moved = sizes.get(size)
+        if moved is None:
+            moved = sizes[size] = _Names()
+        moved.add(name)
+
+    def _bare(self, endpoint: Endpoint) -> tuple[Endpoint, bool]:
+        """*endpoint* as a slice without traffic distribution holds it, and whether that is known.
+
+        With a traffic distribution the hints depend on the endpoint: `apply_hints` decides.
+        """
+        if self._traffic is not None:
+            return endpoint, False
+        return (endpoint if endpoint.hints is None else attrs.evolve(endpoint, hints=None)), True
+
     def _track(self, name: str, eps: EndpointSlice) -> None:
         if not isinstance(eps.address_type, AddressType):
             return
@@ -307,11 +334,13 @@ class IncrementalReconciler:
         trigger_time: str | None,
         *,
         fresh: bool,
+        hinted: bool = False,
     ) -> Plan:
         """Rewrite one slice with *endpoints*; the caller has updated its members and `_where`.
 
         *fresh* says that *endpoints* are the members' desired entries with the hints applied
-        (rebuilt from `_desired`, or edited from a slice that was not stale).
+        (rebuilt from `_desired`, or edited from a slice that was not stale); *hinted*, that
+        they already carry the hints the traffic distribution wants, so none is looked at.
         """
         meta = previous.metadata
         if labels is not meta.labels and labels != meta.labels:
@@ -320,12 +349,11 @@ class IncrementalReconciler:
         eps = EndpointSlice(
             metadata=meta, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
         )
-        eps = apply_hints(eps, self._traffic)
+        if not hinted:
+            eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
         name = meta.name or ""
-        if len(endpoints) != len(previous.endpoints or ()):
-            self._unfile(name, previous)
-            self._file(name, eps)
+        self._refile(name, previous, len(endpoints))
         if fresh:
             self._stale.discard(name)
         self._all[name] = eps
@@ -371,12 +399,15 @@ class IncrementalReconciler:
         previous = self._all[target]
         self._members[target].append(identity)
         self._where[identity] = target
+        fresh = target not in self._stale
+        entry, hinted = self._bare(canonical)
         return self._write(
             previous,
-            (*(previous.endpoints or ()), canonical),
+            (*(previous.endpoints or ()), entry),
             previous.metadata.labels,
             trigger_time,
-            fresh=target not in self._stale,
+            fresh=fresh,
+            hinted=hinted and fresh,
         )
 
     def _best_fit(self, family: AddressType) -> str | None:
@@ -415,7 +446,7 @@ class IncrementalReconciler:
             # The other entries stay as they are, the same objects: only the one that went is cut out.
             endpoints = previous.endpoints or ()
             kept = endpoints[:at] + endpoints[at + 1 :]
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True)
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=name not in self._stale)
 
     def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """New fields for a known endpoint (matched by identity); an unknown one is added."""
@@ -423,7 +454,8 @@ class IncrementalReconciler:
         if identity not in self._desired:
             return self.add(canonical, trigger_time=trigger_time)
         self._desired[identity] = canonical
-        self._set_family(identity, family)
+        if self._family.get(identity) is not family:
+            self._set_family(identity, family)
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
         if previous is None or self._service.metadata.deletion_timestamp is not None:
@@ -437,6 +469,8 @@ class IncrementalReconciler:
             return Plan()
         if name in self._stale:
             kept = tuple(self._desired[i] for i in members)
+            hinted = False
         else:
-            kept = (*endpoints[:at], canonical, *endpoints[at + 1 :])
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True)
+            entry, hinted = self._bare(canonical)
+            kept = (*endpoints[:at], entry, *endpoints[at + 1 :])
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted)
