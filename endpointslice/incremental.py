@@ -38,6 +38,7 @@ from . import _gc
 from ._frozen import FrozenDict
 from .discovery import Endpoint, EndpointSlice
 from .enums import AddressType, IPFamily, TrafficDistribution
+from .meta import ObjectMeta
 from .packing import (
     CONTROLLER_NAME,
     DEFAULT_MAX_ENDPOINTS_PER_SLICE,
@@ -92,6 +93,30 @@ class _Names:
         while heap[0] not in self.live:
             heapq.heappop(heap)
         return heap[0]
+
+
+_set_field = object.__setattr__
+
+
+def _rewritten(
+    previous: EndpointSlice, meta: ObjectMeta, endpoints: tuple[Endpoint, ...], *, checked: bool
+) -> EndpointSlice:
+    """*previous* with *meta* and *endpoints*, built without `attrs.evolve`, and without the checks when *checked*.
+
+    The constructor's checks walk every entry to see that it is an `Endpoint`, which cost as
+    much as the rest of a write. *checked* says that every entry already was (each comes from
+    a checked slice, or is exactly an `Endpoint`), as every other part comes from *previous*.
+    """
+    if not checked:
+        return EndpointSlice(
+            metadata=meta, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
+        )
+    eps: EndpointSlice = object.__new__(EndpointSlice)
+    _set_field(eps, "metadata", meta)
+    _set_field(eps, "address_type", previous.address_type)
+    _set_field(eps, "endpoints", endpoints)
+    _set_field(eps, "ports", previous.ports)
+    return eps
 
 
 class IncrementalReconciler:
@@ -335,20 +360,19 @@ class IncrementalReconciler:
         *,
         fresh: bool,
         hinted: bool = False,
+        checked: bool = False,
     ) -> Plan:
         """Rewrite one slice with *endpoints*; the caller has updated its members and `_where`.
 
         *fresh* says that *endpoints* are the members' desired entries with the hints applied
         (rebuilt from `_desired`, or edited from a slice that was not stale); *hinted*, that
-        they already carry the hints the traffic distribution wants, so none is looked at.
+        they already carry the hints the traffic distribution wants, so none is looked at;
+        *checked*, that every entry is known to be an `Endpoint` (see `_rewritten`).
         """
         meta = previous.metadata
         if labels is not meta.labels and labels != meta.labels:
             meta = attrs.evolve(meta, labels=labels)
-        # Built directly rather than by `attrs.evolve`: its field walk cost as much as the rest.
-        eps = EndpointSlice(
-            metadata=meta, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
-        )
+        eps = _rewritten(previous, meta, endpoints, checked=checked)
         if not hinted:
             eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
@@ -408,6 +432,7 @@ class IncrementalReconciler:
             trigger_time,
             fresh=fresh,
             hinted=hinted and fresh,
+            checked=entry.__class__ is Endpoint,
         )
 
     def _best_fit(self, family: AddressType) -> str | None:
@@ -446,7 +471,8 @@ class IncrementalReconciler:
             # The other entries stay as they are, the same objects: only the one that went is cut out.
             endpoints = previous.endpoints or ()
             kept = endpoints[:at] + endpoints[at + 1 :]
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=name not in self._stale)
+        stale = name in self._stale
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=not stale, checked=not stale)
 
     def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """New fields for a known endpoint (matched by identity); an unknown one is added."""
@@ -469,8 +495,9 @@ class IncrementalReconciler:
             return Plan()
         if name in self._stale:
             kept = tuple(self._desired[i] for i in members)
-            hinted = False
+            hinted = checked = False
         else:
             entry, hinted = self._bare(canonical)
             kept = (*endpoints[:at], entry, *endpoints[at + 1 :])
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted)
+            checked = entry.__class__ is Endpoint
+        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted, checked=checked)
