@@ -33,6 +33,11 @@ DEFAULT_MAX_ATTEMPTS = 5
 
 _STALE = (404, 409)  # Not found (someone deleted it) and conflict: our view of the slices is old.
 
+#: Seconds to connect (TCP and TLS) and to wait for an answer, for the official client, which
+#: has no timeout of its own: a server that accepts and never answers would hang us forever.
+#: lightkube has its own (10 s). Connect matches kubectl's TLS handshake timeout.
+REQUEST_TIMEOUT = (10.0, 60.0)
+
 
 @attrs.frozen(kw_only=True)
 class ApplyResult:
@@ -353,6 +358,13 @@ def _status_of(body: Any) -> tuple[str, str]:
     return str(status.get("reason") or ""), str(status.get("message") or "")
 
 
+_NOT_AN_APISERVER = "the server's answer is not a Kubernetes API answer: is the kubeconfig's server an apiserver?"
+
+
+def _not_an_apiserver(verb: str, name: str, status: int) -> ApplyError:
+    return ApplyError(verb=verb, name=name, status=status, reason="BadAnswer", message=_NOT_AN_APISERVER)
+
+
 class _Official:
     """The official client: ``DiscoveryV1Api`` over the given ``ApiClient``."""
 
@@ -373,6 +385,9 @@ class _Official:
             error = ApplyError(
                 verb=verb, name=name, status=exc.status, reason=reason or str(exc.reason), message=message
             )
+            if exc.status in _STALE and not reason:
+                # A 404 with no Status (a proxy, a web server): not the apiserver saying "no such object".
+                raise _not_an_apiserver(verb, name, exc.status) from None
             if exc.status in _STALE and verb != "list":
                 raise _StaleError(error) from None
             raise error from None
@@ -380,7 +395,7 @@ class _Official:
             raise ApplyError(verb=verb, name=name, status=None, reason=type(exc).__name__, message=str(exc)) from None
 
     def _options(self, dry_run: bool) -> dict[str, Any]:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"_request_timeout": REQUEST_TIMEOUT}
         if dry_run:
             options["dry_run"] = "All"
         if self.field_manager is not None:
@@ -392,7 +407,11 @@ class _Official:
 
         core = CoreV1Api(self.api.api_client)
         try:
-            answer = self._call("get", f"{namespace}/{name}", lambda: core.read_namespaced_service(name, namespace))
+            answer = self._call(
+                "get",
+                f"{namespace}/{name}",
+                lambda: core.read_namespaced_service(name, namespace, _request_timeout=REQUEST_TIMEOUT),
+            )
         except _StaleError:
             return None
         return from_client(answer, Service)
@@ -402,7 +421,9 @@ class _Official:
         answer = self._call(
             "list",
             f"{namespace}/endpointslices?labelSelector={selector}",
-            lambda: self.api.list_namespaced_endpoint_slice(namespace, label_selector=selector),
+            lambda: self.api.list_namespaced_endpoint_slice(
+                namespace, label_selector=selector, _request_timeout=REQUEST_TIMEOUT
+            ),
         )
         return list(from_client(answer, EndpointSliceList).items)
 
@@ -432,7 +453,7 @@ class _Official:
         options = V1DeleteOptions(
             preconditions=V1Preconditions(uid=eps.metadata.uid, resource_version=eps.metadata.resource_version)
         )
-        extra = {"dry_run": "All"} if dry_run else {}
+        extra: dict[str, Any] = {"_request_timeout": REQUEST_TIMEOUT} | ({"dry_run": "All"} if dry_run else {})
         self._call(
             "delete",
             _name(eps, namespace),
@@ -467,6 +488,12 @@ class _Lightkube:
             raise error from None
         except (httpx2.HTTPError, OSError) as exc:
             raise ApplyError(verb=verb, name=name, status=None, reason=type(exc).__name__, message=str(exc)) from None
+        except (KeyError, ValueError) as exc:
+            # lightkube reads any error answer as a Status; one with no JSON (a proxy's bare 404)
+            # fails inside it. The call is lightkube's alone, so this is the answer, not our bug.
+            raise ApplyError(
+                verb=verb, name=name, status=None, reason="BadAnswer", message=_NOT_AN_APISERVER + f" ({exc!r})"
+            ) from None
 
     def service(self, namespace: str, name: str) -> Service | None:
         from lightkube.resources.core_v1 import Service as LightkubeService

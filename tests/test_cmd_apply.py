@@ -5,11 +5,17 @@ The runs against a real apiserver are in tests/kube/test_apply.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from endpointslice import apply
 from endpointslice._cli import main
 
 LIBRARIES = ["kubernetes", "lightkube"]
@@ -126,3 +132,70 @@ def test_pods_need_a_deliberate_managed_by(tmp_path: Path, capsys: pytest.Captur
         f"endpointslice apply: error: {pods}: slices packed from Pods are managed by endpointslice-controller.k8s.io, "
         "the cluster's EndpointSlice controller; give --managed-by (your own value, or that one on purpose)\n"
     )
+
+
+@contextlib.contextmanager
+def _server(answer: bytes | None) -> Iterator[str]:
+    """A local HTTP server on a thread: it answers every request with *answer*, or (None) never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    stop = threading.Event()
+
+    def serve() -> None:
+        held = []
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(conn)  # Kept open: a silent server holds the connection and says nothing.
+            if answer is not None:
+                conn.recv(65536)
+                conn.sendall(answer)
+                conn.close()
+        for conn in held:
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_a_server_that_never_answers_times_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """The official client has no timeout of its own: without one, apply waited forever (found by QA)."""
+    monkeypatch.setattr(apply, "REQUEST_TIMEOUT", (1.0, 1.0))
+    service, addresses = _inputs(tmp_path)
+    with _server(None) as url:
+        started = time.monotonic()
+        status = main(["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path, url), "--client", library])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("endpointslice apply: error: get shop/web: ")
+    assert err.count("\n") == 1
+    assert time.monotonic() - started < 30  # lightkube's own timeout is 10 s.
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_a_server_that_is_not_an_apiserver_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], library: str
+) -> None:
+    """A bare 404 (a proxy) is not "no such Service"; lightkube raised KeyError on it, a crash (found by QA)."""
+    service, addresses = _inputs(tmp_path)
+    bare_404 = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    with _server(bare_404) as url:
+        status = main(["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path, url), "--client", library])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("endpointslice apply: error: get shop/web: ")
+    assert "not a Kubernetes API answer" in err
+    assert err.count("\n") == 1
