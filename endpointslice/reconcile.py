@@ -212,7 +212,9 @@ def simulate_generated_names(slices: Sequence[EndpointSlice], /, *, taken: Itera
     The API server appends five random characters from
     ``bcdfghjklmnpqrstvwxz2456789`` to the prefix cut to 58 characters; here the
     characters come from a hash of the prefix, the slice's position and its
-    endpoints, so the result is reproducible. Names in *taken* are avoided.
+    number of endpoints, so the result is reproducible. A name in *taken* is
+    avoided by hashing again with a salt and the identity of the slice's first
+    endpoint, so that slices of equal size rarely try the same names.
     """
     # As in `name_slices`: a set-like *taken* is consulted in place, not copied.
     others = taken if isinstance(taken, AbstractSet) else set(taken)
@@ -223,16 +225,33 @@ def simulate_generated_names(slices: Sequence[EndpointSlice], /, *, taken: Itera
             out.append(eps)
             continue
         prefix = eps.metadata.generate_name[:58]
-        salt = 0
-        while True:
-            digest = hashlib.sha256(f"{prefix}\0{i}\0{salt}\0{_count(eps)}".encode()).digest()
-            name = prefix + "".join(_GENERATED_ALPHABET[b % len(_GENERATED_ALPHABET)] for b in digest[:5])
-            if name not in used and name not in others:
-                break
-            salt += 1
+        name = _generated(prefix, f"{i}\0{0}\0{_count(eps)}")
+        if name in used or name in others:
+            # Taken: later tries also hash the first endpoint's identity. Without it, every new
+            # slice of one endpoint tried the same names in turn and stepped past each one
+            # already taken, so creating n of them cost n squared (4,000 Pods rolled: 15 s).
+            # The first try stays as it was, so names that did not collide do not change.
+            first = (eps.endpoints or ())[:1]
+            seed = "\1".join(_identity_text(endpoint_identity(e)) for e in first)
+            salt = 1
+            while True:
+                name = _generated(prefix, f"{i}\0{salt}\0{_count(eps)}\0{seed}")
+                if name not in used and name not in others:
+                    break
+                salt += 1
         used.add(name)
         out.append(attrs.evolve(eps, metadata=attrs.evolve(eps.metadata, name=name)))
     return out
+
+
+def _generated(prefix: str, key: str) -> str:
+    digest = hashlib.sha256(f"{prefix}\0{key}".encode()).digest()
+    return prefix + "".join(_GENERATED_ALPHABET[b % len(_GENERATED_ALPHABET)] for b in digest[:5])
+
+
+def _identity_text(identity: EndpointIdentity) -> str:
+    addresses, hostname, namespace, name = identity
+    return "\2".join((*addresses, hostname, namespace, name))
 
 
 def is_managed_slice(eps: EndpointSlice, service: Service, /, *, managed_by: str = CONTROLLER_NAME) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -802,6 +803,29 @@ def test_generated_names_are_simulated_deterministically() -> None:
     assert name.startswith("foo-")
     assert len(name) == len("foo-") + 5
     assert set(name[4:]) <= set("bcdfghjklmnpqrstvwxz2456789")
+
+
+def test_naming_slices_of_one_endpoint_one_at_a_time_tries_few_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each new slice of one endpoint hashed only prefix, position, salt and count, so every
+    # one tried the same names in turn and n of them cost n squared tries.
+    tries = 0
+    reconcile_module = importlib.import_module("endpointslice.reconcile")  # The package exports the function.
+    real: Callable[[str, str], str] = reconcile_module._generated
+
+    def counted(prefix: str, key: str) -> str:
+        nonlocal tries
+        tries += 1
+        return real(prefix, key)
+
+    monkeypatch.setattr(reconcile_module, "_generated", counted)
+    taken: set[str] = set()
+    for i in range(300):
+        (one,) = pack(service(), [Endpoint(addresses=(f"192.0.2.{i % 250}",), hostname=f"h{i}")], managed_by="me")
+        (named,) = simulate_generated_names([one], taken=taken)
+        assert named.metadata.name not in taken
+        taken.add(named.metadata.name or "")
+    assert len(taken) == 300
+    assert tries < 3 * 300
 
 
 # ---------------------------------------------------------------------------
