@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from ._cli import max_endpoints_per_slice
-from ._cmd_pack import _desired, _InputError, _load_service
+from ._cmd_pack import _desired, _InputError, _LeftAloneError, _load_service
 from ._text import line
 from .apply import apply_plan, read_service, read_slices
 from .client import Library
@@ -130,6 +130,10 @@ def run(args: argparse.Namespace) -> int:
         client, context_namespace = _connect(library, args.kubeconfig, args.context)
     except _InputError as exc:
         return _fail(exc.lines)
+    except _LeftAloneError as exc:
+        # Pods for a Service the controller leaves alone (no selector, ExternalName) make no slices:
+        # refused as pack refuses them, rather than deleting the Service's hand-written slices.
+        return _fail([f"{args.service}: spec.selector: {exc}; give endpoints instead of Pods"])
     if managed_by == CONTROLLER_NAME and args.managed_by is None:
         # Pods make slices labelled as the cluster's own EndpointSlice controller's, which would
         # then rewrite or delete ours: writing them takes a deliberate --managed-by.

@@ -199,3 +199,34 @@ def test_a_server_that_is_not_an_apiserver_is_one_line(
     assert err.startswith("endpointslice apply: error: get shop/web: ")
     assert "not a Kubernetes API answer" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("spec", [{"ports": [{"port": 80}]}, {"type": "ExternalName", "externalName": "example.com"}])
+def test_pods_for_a_service_the_controller_leaves_alone_are_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: dict[str, object]
+) -> None:
+    """Pods with a selectorless or ExternalName Service crashed apply (exit 70; found by fuzz_commands)."""
+    service = tmp_path / "service.json"
+    service.write_text(
+        json.dumps(
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"}, "spec": spec}
+        )
+    )
+    pods = tmp_path / "pods.json"
+    pods.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "web-0", "namespace": "shop", "labels": {"app": "web"}},
+                "status": {"podIP": "10.0.0.1"},
+            }
+        )
+    )
+
+    status = main(["apply", str(service), str(pods), "--kubeconfig", _kubeconfig(tmp_path), "--managed-by", "me"])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith(f"endpointslice apply: error: {service}: spec.selector: the EndpointSlice controller leaves ")
+    assert err.count("\n") == 1
