@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from typing import Any
 
 from ._cli import max_endpoints_per_slice
@@ -123,6 +124,14 @@ def _connect(library: Library, kubeconfig: str | None, context: str | None) -> t
 
 def run(args: argparse.Namespace) -> int:
     """Run ``apply``; 0 done, 1 refused by the cluster, 2 bad input."""
+    with warnings.catch_warnings():
+        # insecure-skip-tls-verify is the kubeconfig's own choice, which kubectl honours silently;
+        # urllib3 would print two lines per request about it, breaking one line per problem.
+        warnings.filterwarnings("ignore", message="Unverified HTTPS request")
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         service = _load_service(args.service)
         desired, managed_by = _desired(service, args.service, args.endpoints, args.managed_by)

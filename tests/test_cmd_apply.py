@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,8 +139,8 @@ def test_pods_need_a_deliberate_managed_by(tmp_path: Path, capsys: pytest.Captur
 
 
 @contextlib.contextmanager
-def _server(answer: bytes | None) -> Iterator[str]:
-    """A local HTTP server on a thread: it answers every request with *answer*, or (None) never answers."""
+def _server(answer: bytes | None, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """A local HTTP(S) server on a thread: it answers every request with *answer*, or (None) never answers."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -152,6 +156,9 @@ def _server(answer: bytes | None) -> Iterator[str]:
                 continue
             held.append(conn)  # Kept open: a silent server holds the connection and says nothing.
             if answer is not None:
+                if tls is not None:
+                    conn.settimeout(5)
+                    conn = tls.wrap_socket(conn, server_side=True)
                 conn.recv(65536)
                 conn.sendall(answer)
                 conn.close()
@@ -161,7 +168,7 @@ def _server(answer: bytes | None) -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         stop.set()
         thread.join()
@@ -230,3 +237,30 @@ def test_pods_for_a_service_the_controller_leaves_alone_are_bad_input(
     assert status == 2
     assert err.startswith(f"endpointslice apply: error: {service}: spec.selector: the EndpointSlice controller leaves ")
     assert err.count("\n") == 1
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_insecure_skip_tls_verify_prints_no_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The kubeconfig asked for no verification: urllib3's two-line InsecureRequestWarning was a stray line."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    service, addresses = _inputs(tmp_path)
+    bare_404 = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    with _server(bare_404, tls) as url, warnings.catch_warnings(record=True) as shown:
+        # Python shows warnings on stderr; pytest takes them instead, so they are counted here.
+        warnings.simplefilter("always")
+        status = main(
+            ["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path, url), "--client", "kubernetes"]
+        )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("endpointslice apply: error: get shop/web: ")
+    assert err.count("\n") == 1
+    assert [str(w.message) for w in shown] == []
