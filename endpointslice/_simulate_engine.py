@@ -381,8 +381,10 @@ class Runner:
         raise NotImplementedError
 
 
-def _one_change(old: tuple[Endpoint, ...], new: tuple[Endpoint, ...]) -> tuple[Endpoint | None, Endpoint | None] | None:
-    """The endpoint that came and the one that went from *old* to *new*, if they differ by at most one of each.
+def _one_change(
+    old: tuple[Endpoint, ...], new: tuple[Endpoint, ...]
+) -> tuple[Endpoint | None, Endpoint | None, int] | None:
+    """The endpoint that came, the one that went, and where, from *old* to *new*, if they differ by at most one of each.
 
     ``None`` when they differ by more. Compared in C, by identity first: the
     reconciler keeps every other endpoint of a slice in place, as the same
@@ -392,12 +394,12 @@ def _one_change(old: tuple[Endpoint, ...], new: tuple[Endpoint, ...]) -> tuple[E
     at = next(compress(count(), map(operator.is_not, old, new)), min(len(old), len(new)))
     if len(new) == len(old):
         if at == len(new):
-            return None, None
-        return (new[at], old[at]) if new[at + 1 :] == old[at + 1 :] else None
+            return None, None, at
+        return (new[at], old[at], at) if new[at + 1 :] == old[at + 1 :] else None
     if len(new) == len(old) + 1:
-        return (new[at], None) if new[at + 1 :] == old[at:] else None
+        return (new[at], None, at) if new[at + 1 :] == old[at:] else None
     if len(new) == len(old) - 1:
-        return (None, old[at]) if new[at:] == old[at + 1 :] else None
+        return (None, old[at], at) if new[at:] == old[at + 1 :] else None
     return None
 
 
@@ -421,8 +423,9 @@ class SliceRunner(Runner):
         self.tally = Tally(watchers=watchers)
         # Entry sizes by shape: conditions and the lengths of plain strings decide an entry's size.
         self._shapes: dict[tuple[object, ...], Size] = {}
-        # Per slice name: the endpoints last sized, and their entries' JSON and protobuf sums.
-        self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int]] = {}
+        # Per slice name: the endpoints last sized, their entries' JSON and protobuf sums, and
+        # each entry's size in order (so an endpoint that goes is not sized again).
+        self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int, list[Size]]] = {}
         self._frames: dict[tuple[object, ...], Size] = {}
         self._last_frame: dict[str, tuple[object, object, object, Size]] = {}
         self.reconciler: IncrementalReconciler | None = None
@@ -491,15 +494,15 @@ class SliceRunner(Runner):
         """The JSON and protobuf sums of *endpoints*' entries, from the sums last found for slice *name*.
 
         A write changes one or two endpoints of a slice and keeps the others (the same
-        objects), so only the endpoints that came or went are sized: a write costs the
-        size of its change, not of its slice.
+        objects), so only the endpoint that came is sized, and the one that went is
+        looked up: a write costs the size of its change, not of its slice.
         """
         known = self._sums.get(name)
         if known is None:
             entries = [self.entry_size(e) for e in endpoints]
             json_sum, proto_sum = sum(e.json for e in entries), sum(e.proto for e in entries)
         else:
-            old, json_sum, proto_sum = known
+            old, json_sum, proto_sum, entries = known
             if old is endpoints:
                 return json_sum, proto_sum
             changed = _one_change(old, endpoints)
@@ -507,16 +510,18 @@ class SliceRunner(Runner):
                 # Not one endpoint added, removed or replaced (a compaction): sum the slice again.
                 del self._sums[name]
                 return self._entries(name, endpoints)
-            came, went = changed
-            if came is not None:
-                size = self.entry_size(came)
-                json_sum += size.json
-                proto_sum += size.proto
+            came, went, at = changed
+            # *entries* holds the sizes in the slice's order: the one that went is at *at*.
             if went is not None:
-                size = self.entry_size(went)
+                size = entries.pop(at)
                 json_sum -= size.json
                 proto_sum -= size.proto
-        self._sums[name] = (endpoints, json_sum, proto_sum)
+            if came is not None:
+                size = self.entry_size(came)
+                entries.insert(at, size)
+                json_sum += size.json
+                proto_sum += size.proto
+        self._sums[name] = (endpoints, json_sum, proto_sum, entries)
         return json_sum, proto_sum
 
     def size(self, eps: EndpointSlice) -> Size:

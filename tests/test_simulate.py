@@ -238,9 +238,10 @@ def test_a_write_sizes_only_the_endpoints_it_changed() -> None:
     runner.entry_size = counted  # type: ignore[method-assign]  # Counting the entries a write sizes.
     index = next(iter(cluster.pods))
     for event, changed in [
+        # Only the entry that came is sized: the one that went is looked up.
         (Event(change=Change.ADD, pod=cluster.new_pod()), 1),
-        (Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.TERMINATING)), 2),
-        (Event(change=Change.REMOVE, pod=cluster.remove(index)), 1),
+        (Event(change=Change.PHASE, pod=cluster.set_phase(index, Phase.TERMINATING)), 1),
+        (Event(change=Change.REMOVE, pod=cluster.remove(index)), 0),
     ]:
         sized.clear()
         runner.replay(event)
