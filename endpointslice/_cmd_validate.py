@@ -297,7 +297,9 @@ def _stored(paths: Sequence[str], report: Report) -> dict[tuple[str, str, str], 
     """The objects of ``--old`` files by ``(kind, namespace, name)``."""
     if not paths:
         return {}
-    docs, problems = io.load_paths(paths)
+    # Other kinds are kept, as in the inputs: a stored state dumped from a cluster holds
+    # Deployments too, and they have no update rules here rather than being unreadable.
+    docs, problems = io.load_paths(paths, keep_other_kinds=True)
     for p in problems:
         report.add_problem(p)
     out: dict[tuple[str, str, str], KubeObject] = {}

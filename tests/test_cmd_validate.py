@@ -601,3 +601,14 @@ def test_every_format_counts_the_same_findings_and_objects(objects: list[Any], s
     suite = ET.fromstring(outputs["junit"][1].split("\n", 1)[1])  # noqa: S314  # Our own output.
     assert len(list(suite.iter("testcase"))) == summary["resources"] == int(suite.get("tests", "-1"))
     assert int(suite.get("skipped", "-1")) == summary["skipped"]
+
+
+def test_old_may_hold_other_kinds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stored state dumped from a cluster holds Deployments too: --old refused them as unreadable (exit 2)."""
+    old = tmp_path / "old.yaml"
+    old.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n", encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(CLEAN, encoding="utf-8")
+    assert run([str(new), "--old", str(old)], capsys) == run([str(new)], capsys)
+    assert run([str(new), "--old", str(old)], capsys)[0] == 0
+
