@@ -212,6 +212,10 @@ def check(args: argparse.Namespace) -> Report:
     """Everything ``validate`` finds for *args*, ready to render."""
     report = Report(strict=args.strict)
     paths = args.paths or ["-"]
+    if "-" in args.old and "-" in paths:
+        # Whichever read standard input first would leave nothing for the other.
+        report.add_problem(Problem(source="<stdin>", message="--old - and the input - cannot both be standard input"))
+        return report
     stored = _stored(args.old, report)
     docs: list[io.Document] = []
     unknown: list[Problem] = []

@@ -612,3 +612,12 @@ def test_old_may_hold_other_kinds(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert run([str(new), "--old", str(old)], capsys) == run([str(new)], capsys)
     assert run([str(new), "--old", str(old)], capsys)[0] == 0
 
+
+def test_old_and_input_cannot_both_be_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--old - with stdin input read stdin twice: the input found it empty, "no objects passed"."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(CLEAN.encode())))
+    status, out, _ = run(["--old", "-", "-"], capsys)
+    assert status == 2
+    assert out.splitlines() == ["<stdin>: error [load] --old - and the input - cannot both be standard input"]
