@@ -27,7 +27,47 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzz_cli import Run, check, execute, runs  # Shared with the test suite.
+import fuzz_cli  # Shared with the test suite.
+from fuzz_cli import Run, check, execute
+from hypothesis import strategies as st
+
+# The session's new surface, on top of the suite's command lines: validate's kubeconform-style
+# switches, --old (the other file as the stored objects), SARIF and JUnit, pack --no-nodes, the
+# completion scripts, and apply with the mutated input as its kubeconfig (client dry-run, so a
+# kubeconfig that happens to parse reaches no cluster; a refused or unreachable one must be one line).
+_NEW_COMMANDS = [
+    ("validate", "--skip-kinds", "Service,v1/Endpoints", "--summary", "{input}"),
+    ("validate", "--reject-kinds", "EndpointSlice", "-o", "sarif", "{input}"),
+    ("validate", "--reject", "discovery.k8s.io/v1/EndpointSlice", "--skip", "List", "{input}"),
+    ("validate", "--ignore-filename-pattern", "other", "--ignore-filename-pattern", "(a|b)+$", "{input}"),
+    ("validate", "--disable", "ES001", "--disable", "ES008", "-o", "json", "{input}"),
+    ("validate", "--old", "{other}", "{input}"),
+    ("validate", "--old", "{input}", "--strict", "--summary", "{other}"),
+    ("validate", "--old", "{input}", "--old", "{input}", "-o", "sarif", "{other}"),
+    ("validate", "--old", "{other}", "-o", "junit", "--summary", "{input}", "{other}"),
+    ("validate", "--kube-version", "1.35", "--no-strict-ip", "--max-endpoints-per-slice", "1", "{input}"),
+    ("pack", "--no-nodes", "{other}", "{input}"),
+    ("pack", "--plan", "--no-nodes", "-o", "json", "{input}", "{other}"),
+    ("pack", "--plan", "--existing", "{other}", "--names", "hash", "{other}", "{input}"),
+    ("completion", "bash"),
+    ("completion", "zsh"),
+    ("completion", "fish"),
+    ("apply", "--kubeconfig", "{input}", "--dry-run", "client", "{other}", "{other}"),
+    ("apply", "--kubeconfig", "{input}", "--context", "x", "-n", "ns", "--dry-run", "server", "{other}", "{other}"),
+    ("apply", "--kubeconfig", "{other}", "--dry-run", "client", "{input}", "{other}"),
+]
+_ALL_COMMANDS = [*fuzz_cli._COMMANDS, *_NEW_COMMANDS]
+_COMMAND_NAMES = ("get", "validate", "migrate", "pack", "diff", "apply", "completion")
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> Run:
+    """fuzz_cli.runs over the suite's command lines and the new ones, half of the draws on the new."""
+    argv = draw(st.sampled_from(_NEW_COMMANDS) if draw(st.booleans()) else st.sampled_from(_ALL_COMMANDS))
+    stdin = "{input}" in argv and argv[0] not in ("migrate", "apply") and draw(st.integers(0, 4)) == 0
+    if stdin:
+        argv = tuple("-" if a == "{input}" else a for a in argv)
+    return Run(argv=argv, input=draw(fuzz_cli.inputs()), other=draw(st.sampled_from(fuzz_cli._SEEDS)), stdin=stdin)
 
 
 class _HangError(BaseException):
@@ -99,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             batch += 1
     elapsed = time.monotonic() - start
     print(f"executions: {counts['executions']} in {elapsed / 60:.1f} min")
-    print("by command: " + ", ".join(f"{c} {counts[c]}" for c in ("get", "validate", "migrate", "pack", "diff")))
+    print("by command: " + ", ".join(f"{c} {counts[c]}" for c in _COMMAND_NAMES))
     print("exit statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k.startswith("exit ")))
     print(f"failures (crash, traceback, bad status or stray output): {counts['failure']}; hangs: {counts['hang']}")
     return 1 if counts["failure"] or counts["hang"] else 0
