@@ -335,9 +335,6 @@ class IncrementalReconciler:
         ((identity, canonical),) = group.endpoints.items()
         return canonical, group.address_type, identity
 
-    def _families(self) -> set[AddressType]:
-        return set(self._family_sizes)
-
     def _set_family(self, identity: EndpointIdentity, family: AddressType | None) -> None:
         """Record *identity*'s family (``None``: it is gone), keeping the per-family counts."""
         old = self._family.pop(identity, None)
@@ -383,10 +380,10 @@ class IncrementalReconciler:
         self._all[name] = eps
         return Plan(updates=(SliceUpdate(previous=previous, slice=eps),))
 
-    def _needs_full(self, family: AddressType, families_before: set[AddressType]) -> bool:
+    def _needs_full(self, family: AddressType, *, new_family: bool) -> bool:
         return (
             self._service.metadata.deletion_timestamp is not None
-            or self._families() != families_before
+            or new_family
             or not any(self._buckets.get(family, ()))  # No slice of the family has an endpoint.
         )
 
@@ -400,10 +397,11 @@ class IncrementalReconciler:
         canonical, family, identity = self._canonical(endpoint)
         if identity in self._desired:
             return self.change(canonical, trigger_time=trigger_time)
-        before = self._families()
+        # The family set changes exactly when the new endpoint's family had no endpoint.
+        new_family = family not in self._family_sizes
         self._desired[identity] = canonical
         self._set_family(identity, family)
-        if self._needs_full(family, before):
+        if self._needs_full(family, new_family=new_family):
             return self._full(trigger_time)
         target = self._best_fit(family)
         if target is None:
@@ -450,14 +448,15 @@ class IncrementalReconciler:
         _, _, identity = self._canonical(endpoint)
         if identity not in self._desired:
             return Plan()
-        before = self._families()
+        family = self._family.get(identity)
         del self._desired[identity]
         self._set_family(identity, None)
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
         # When the family's last endpoint goes, the family set changes: upstream then recycles
         # the emptied slice into a placeholder, which the full reconcile reproduces.
-        if previous is None or self._families() != before or self._service.metadata.deletion_timestamp is not None:
+        emptied = family is not None and family not in self._family_sizes
+        if previous is None or emptied or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
         if len(previous.endpoints or ()) <= 1:
             return self._store(Plan(deletes=(previous,)))
