@@ -138,7 +138,7 @@ def test_a_slice_of_our_name_owned_by_someone_else_is_left_alone(
     labels = {"endpointslice.kubernetes.io/managed-by": "someone-else"}
     if labelled:
         labels["kubernetes.io/service-name"] = "web"
-    foreign = {
+    foreign: dict[str, Any] = {
         "apiVersion": "discovery.k8s.io/v1",
         "kind": "EndpointSlice",
         "metadata": {
