@@ -446,13 +446,39 @@ def to_dict(obj: Any) -> dict[str, Any]:
 # text
 
 
+@overload
 def loads(
     text: str | bytes,
+    cls: type[K],
+    /,
     *,
     source: str | None = None,
     ignore_unknown: bool = False,
     keep_other_kinds: bool = False,
-) -> list[KubeObject]:
+) -> list[K]: ...
+
+
+@overload
+def loads(
+    text: str | bytes,
+    cls: None = None,
+    /,
+    *,
+    source: str | None = None,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[KubeObject]: ...
+
+
+def loads(
+    text: str | bytes,
+    cls: type[Any] | None = None,
+    /,
+    *,
+    source: str | None = None,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[Any]:
     """Load every object in a YAML or JSON string.
 
     A ``kind: List`` or typed list document stays a list model; use
@@ -460,6 +486,9 @@ def loads(
 
     Args:
         text: YAML (one document or a ``---`` stream) or JSON.
+        cls: The model class every document must be (e.g. `EndpointSlice`);
+            the result is then typed as a list of it, for type checkers.
+            A document of another kind is a `StructureError` at its ``kind``.
         source: The name to report in errors (default ``<string>``).
         ignore_unknown: Drop unknown fields instead of reporting them.
         keep_other_kinds: Keep kinds this library does not model as `OtherObject`.
@@ -472,10 +501,36 @@ def loads(
     ...                                 "apiVersion: v1\\nkind: Service\\nmetadata: {name: b}\\n")]
     ['a', 'b']
     """
-    return [
-        d.object
-        for d in load_documents(text, source=source, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
-    ]
+    docs = load_documents(text, source=source, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+    if cls is not None:
+        _check_class(docs, cls)
+    return [d.object for d in docs]
+
+
+def _check_class(docs: list[Document], cls: type[Any]) -> None:
+    """Raise a `StructureError` at the ``kind`` of every document that is not a *cls*."""
+    problems = []
+    for doc in docs:
+        if isinstance(doc.object, cls):
+            continue
+        got = getattr(doc.object, "kind", None) or type(doc.object).__name__
+        # A list document is a list model (see `flatten`); the class is what each document is, not its items.
+        is_list = isinstance(getattr(doc.object, "items", None), tuple) and not isinstance(doc.object, OtherObject)
+        hint = "; load it without a class and flatten it" if is_list else ""
+        line, column = doc.locate(("kind",))
+        problems.append(
+            Problem(
+                message=f"expected {cls.__name__}, got {got}{hint}",
+                path="kind",
+                source=doc.source,
+                line=line,
+                column=column,
+                document=doc.index,
+                segments=("kind",),
+            )
+        )
+    if problems:
+        raise StructureError(problems)
 
 
 def load_documents(
@@ -720,20 +775,46 @@ def dumps(obj: KubeObject | Sequence[K], *, output: Output = Output.YAML) -> str
 # files
 
 
+@overload
 def load(
     file: str | os.PathLike[str] | IO[str] | IO[bytes],
+    cls: type[K],
+    /,
     *,
     ignore_unknown: bool = False,
     keep_other_kinds: bool = False,
-) -> list[KubeObject]:
+) -> list[K]: ...
+
+
+@overload
+def load(
+    file: str | os.PathLike[str] | IO[str] | IO[bytes],
+    cls: None = None,
+    /,
+    *,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[KubeObject]: ...
+
+
+def load(
+    file: str | os.PathLike[str] | IO[str] | IO[bytes],
+    cls: type[Any] | None = None,
+    /,
+    *,
+    ignore_unknown: bool = False,
+    keep_other_kinds: bool = False,
+) -> list[Any]:
     """Load every object in a file, given by path or as an open stream.
+
+    *cls*, if given, is the model class every document must be, as for `loads`.
 
     Raises:
         YAMLSyntaxError: The file is not YAML or JSON, or cannot be read.
-        StructureError: A document has the wrong shape.
+        StructureError: A document has the wrong shape, or is not a *cls*.
     """
     text, name = _read(file)
-    return loads(text, source=name, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+    return loads(text, cls, source=name, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
 
 
 def _read(file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> tuple[str | bytes, str]:

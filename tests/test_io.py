@@ -871,3 +871,38 @@ def test_load_paths_reads_a_closed_stdin_as_a_problem(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(sys, "stdin", None)
     assert [str(p) for p in load_paths(["-"])[1]] == ["<stdin>: cannot read: standard input is closed"]
+
+
+# A class argument: `loads(text, EndpointSlice)` is typed `list[EndpointSlice]` and checks each document.
+
+
+@pytest.mark.parametrize("strategy", SINGLE_KINDS)
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_loading_with_its_own_class_gives_what_loading_without_one_gives(
+    strategy: SearchStrategy[Any], data: st.DataObject
+) -> None:
+    objs = data.draw(st.lists(strategy, min_size=1, max_size=3))
+    cls = type(objs[0])
+    text = dumps(objs)  # A `---` stream of one kind.
+    assert loads(text, cls) == loads(text) == objs
+    assert load(stdio.StringIO(text), cls) == objs
+
+
+def test_a_document_of_another_kind_is_reported_at_its_kind() -> None:
+    text = (
+        "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\naddressType: IPv4\n---\n"
+        "apiVersion: v1\nkind: Service\n---\napiVersion: v1\nkind: List\nitems: []\n"
+    )
+    with pytest.raises(StructureError) as info:
+        loads(text, EndpointSlice, source="mixed.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "mixed.yaml:6:7: kind: expected EndpointSlice, got Service",
+        "mixed.yaml:9:7: kind: expected EndpointSlice, got List; load it without a class and flatten it",
+    ]
+    assert [p.document for p in info.value.problems] == [1, 2]
+
+
+def test_a_kind_not_modelled_names_its_own_kind() -> None:
+    with pytest.raises(StructureError, match=r"^<string>:2:7: kind: expected Service, got ConfigMap$"):
+        loads("apiVersion: v1\nkind: ConfigMap\n", Service, keep_other_kinds=True)

@@ -71,6 +71,9 @@ text = io.dumps(sorted(after, key=lambda s: s.metadata.name or ""))
 loaded = io.loads(text)
 assert_type(loaded, list[KubeObject])
 mine = [o for o in loaded if isinstance(o, EndpointSlice)]
+# Or let the class narrow it (every document must then be one).
+assert_type(io.loads(text, EndpointSlice), list[EndpointSlice])
+assert io.loads(text, EndpointSlice) == mine
 out = stdio.StringIO()
 io.dump(sorted(mine, key=lambda s: (s.address_type, s.metadata.name or "")), out)
 io.dump(by_hand, out)
