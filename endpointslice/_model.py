@@ -269,7 +269,7 @@ def check_namespace() -> dict[str, Any]:
 
 
 def check_lines(
-    cls: type, i: int, f: FieldSpec, var: str, ns: dict[str, Any], *, fail: str, trusted: bool
+    cls: type, i: int | str, f: FieldSpec, var: str, ns: dict[str, Any], *, fail: str, trusted: bool
 ) -> list[str]:
     """Code that checks and normalises the local variable *var* holding field *f*.
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from endpointslice import Endpoint, EndpointSlice, ObjectReference, Service, StructureError, io
 from endpointslice._convert import _twin, diagnose, render_path
 from endpointslice._model import Model
+from endpointslice.discovery import EndpointHints, ForNode, ForZone
 from endpointslice.kinds import KubeList
 
 VALID_SLICE: dict[str, Any] = {
@@ -215,6 +216,89 @@ def test_interned_hints_are_shared_and_equal_to_constructed_ones() -> None:
     assert attrs.evolve(hints) == hints
 
 
+_HINT_ITEM = st.one_of(
+    st.fixed_dictionaries({"name": st.sampled_from(["a", "b"])}),
+    st.dictionaries(st.sampled_from(["name", "nme"]), st.sampled_from(["a", "a", 1, None]), max_size=2),
+    st.sampled_from(["a", 1, None]),
+)
+_HINTS = st.dictionaries(
+    st.sampled_from(["forZones", "forNodes"]),
+    st.one_of(st.none(), st.lists(_HINT_ITEM, max_size=2), st.sampled_from(["a", {}])),
+    max_size=2,
+)
+_TARGET = st.dictionaries(
+    st.sampled_from(["kind", "name", "uid", "apiVersion", "x"]), st.sampled_from(["Pod", "", 1, None, True]), max_size=3
+)
+
+
+def _load_outcome(endpoints: list[dict[str, Any]]) -> Any:
+    data = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4", "endpoints": endpoints}
+    try:
+        return io.from_dict(data, EndpointSlice)
+    except StructureError as exc:
+        return [str(p) for p in exc.problems]
+
+
+@given(st.lists(st.tuples(_HINTS, _TARGET), min_size=1, max_size=6))
+def test_each_endpoint_loads_within_a_load_as_it_would_alone(rows: list[tuple[Any, Any]]) -> None:
+    """Interning, its short keys for one-zone hints and the inlined target reference change no outcome.
+
+    An endpoint loaded after others (whose hints are then cached) must give
+    the same model, or the same problems, as when it is loaded on its own.
+    """
+    endpoints = [{"addresses": ["10.0.0.1"], "hints": h, "targetRef": t} for h, t in rows]
+    alone = [_load_outcome([copy.deepcopy(e)]) for e in endpoints]
+    together = _load_outcome(endpoints)
+    if all(isinstance(a, EndpointSlice) for a in alone):
+        assert isinstance(together, EndpointSlice)
+        assert together.endpoints == tuple(a.endpoints[0] for a in alone)
+        for endpoint in together.endpoints or ():
+            assert type(endpoint.target_ref) is ObjectReference
+            assert attrs.evolve(endpoint) == endpoint  # The constructor's own checks agree.
+    else:
+        expected = [
+            p.replace("endpoints[0]", f"endpoints[{i}]", 1)
+            for i, a in enumerate(alone)
+            if isinstance(a, list)
+            for p in a
+        ]
+        assert together == expected
+
+
+@pytest.mark.parametrize(
+    ("hints", "message"),
+    [
+        ({"forZones": [{"name": "a", "nme": "a"}]}, r"endpoints\[1\]\.hints\.forZones\[0\]\.nme: unknown field"),
+        ({"forZones": [{"name": "a", "x": None}]}, r"endpoints\[1\]\.hints\.forZones\[0\]\.x: unknown field"),
+        ({"forNodes": [{"name": "a"}], "x": 1}, r"endpoints\[1\]\.hints\.x: unknown field"),
+    ],
+)
+def test_a_one_zone_hint_cached_earlier_in_the_load_never_hides_a_problem(hints: dict[str, Any], message: str) -> None:
+    # The first endpoint's hints take the short key ("a", None); the second's must not find them.
+    first = {"addresses": ["10.0.0.1"], "hints": {"forZones": [{"name": "a"}]}}
+    second = {"addresses": ["10.0.0.2"], "hints": hints}
+    with pytest.raises(StructureError, match=message):
+        _load_and_raise([first, second])
+
+
+def test_a_one_zone_hint_is_not_a_one_node_hint() -> None:
+    zone = {"addresses": ["10.0.0.1"], "hints": {"forZones": [{"name": "a"}]}}
+    node = {"addresses": ["10.0.0.2"], "hints": {"forNodes": [{"name": "a"}], "forZones": None}}
+    empty = {"addresses": ["10.0.0.3"], "hints": {"forZones": [{"name": "a"}], "forNodes": []}}
+    loaded = _load_and_raise([zone, node, empty])
+    assert loaded.endpoints is not None
+    assert [e.hints for e in loaded.endpoints] == [
+        EndpointHints(for_zones=[ForZone(name="a")]),
+        EndpointHints(for_nodes=[ForNode(name="a")]),
+        EndpointHints(for_zones=[ForZone(name="a")], for_nodes=[]),
+    ]
+
+
+def _load_and_raise(endpoints: list[dict[str, Any]]) -> EndpointSlice:
+    data = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4", "endpoints": endpoints}
+    return io.from_dict(data, EndpointSlice)
+
+
 def _model_classes() -> list[type]:
     found: list[type] = []
     todo = list(Model.__subclasses__())
@@ -315,3 +399,18 @@ def test_importing_io_generates_no_code_and_imports_no_cattrs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_no_twin_for_a_model_whose_base_runs_code_when_called() -> None:
+    # The loader makes a twin by calling it; a base __init__ would run there.
+    class Base(Model):
+        __slots__ = ()
+
+        def __init__(self) -> None:
+            raise AssertionError("never called by the loader")
+
+    @attrs.frozen(kw_only=True, weakref_slot=False)
+    class Odd(Base):
+        x: int
+
+    assert _twin(Odd) is None
