@@ -245,8 +245,13 @@ def _files(paths: Sequence[str], ignore: Sequence[re.Pattern[str]], report: Repo
             kept = [f for f in found if not any(r.search(f) for r in ignore)]
             if not found:
                 report.add_problem(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
+            elif not kept:
+                # Said, not silent: and a hook run on only ignored files passes rather than failing "no objects".
+                report.skip_file(path, f"all {len(found)} files match --ignore-filename-pattern")
             yield from kept
-        elif not any(r.search(path) for r in ignore):
+        elif any(r.search(path) for r in ignore):
+            report.skip_file(path, "matches --ignore-filename-pattern")
+        else:
             yield path
 
 

@@ -621,3 +621,14 @@ def test_old_and_input_cannot_both_be_stdin(
     status, out, _ = run(["--old", "-", "-"], capsys)
     assert status == 2
     assert out.splitlines() == ["<stdin>: error [load] --old - and the input - cannot both be standard input"]
+
+
+def test_ignored_paths_are_noted_and_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every input ignored was exit 2, "no objects passed": a pre-commit run on only ignored files failed."""
+    (tmp_path / "charts").mkdir()
+    named = tmp_path / "charts" / "web.yaml"
+    named.write_text(CLEAN, encoding="utf-8")
+    status, out, _ = run([str(named), "--ignore-filename-pattern", "charts/"], capsys)
+    assert (status, out) == (0, f"{named}: note [skipped] matches --ignore-filename-pattern\n")
+    status, out, _ = run([str(tmp_path / "charts"), "--ignore-filename-pattern", "charts/"], capsys)
+    assert (status, out) == (0, f"{tmp_path / 'charts'}: note [skipped] all 1 files match --ignore-filename-pattern\n")
