@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
-from typing import Any, NoReturn, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, Union, overload
 
 __all__ = ["JSON", "FrozenDict", "canonical", "freeze_json", "thaw_json"]
 
@@ -38,7 +38,20 @@ class FrozenDict(Mapping[K, V]):
     _data: dict[K, V]
     _key: Any
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> FrozenDict[K, V]:
+    # As `dict`'s constructor is typed, so that `FrozenDict({"app": "db"})` is a `FrozenDict[str, str]`.
+    @overload
+    def __new__(cls, mapping: Mapping[K, V], /) -> FrozenDict[K, V]: ...
+
+    @overload
+    def __new__(cls, iterable: Iterable[tuple[K, V]], /) -> FrozenDict[K, V]: ...
+
+    @overload
+    def __new__(cls, mapping: Mapping[str, V], /, **kwargs: V) -> FrozenDict[str, V]: ...
+
+    @overload
+    def __new__(cls, /, **kwargs: V) -> FrozenDict[str, V]: ...
+
+    def __new__(cls, /, *args: Any, **kwargs: Any) -> FrozenDict[Any, Any]:
         self = object.__new__(cls)
         # A private copy, so that nobody holding the argument can change us.
         object.__setattr__(self, "_data", dict(*args, **kwargs))
@@ -54,14 +67,17 @@ class FrozenDict(Mapping[K, V]):
     def _immutable(self, *args: object, **kwargs: object) -> NoReturn:
         raise TypeError(f"{type(self).__name__} is immutable; build a new one instead")
 
-    __setitem__ = _immutable
-    __delitem__ = _immutable
-    __ior__ = _immutable
-    clear = _immutable
-    pop = _immutable
-    popitem = _immutable
-    setdefault = _immutable
-    update = _immutable
+    if not TYPE_CHECKING:
+        # At run time a clear error for dict habits; to type checkers these do not exist,
+        # so that `labels["x"] = "y"` is an error there and not a call that never returns.
+        __setitem__ = _immutable
+        __delitem__ = _immutable
+        __ior__ = _immutable
+        clear = _immutable
+        pop = _immutable
+        popitem = _immutable
+        setdefault = _immutable
+        update = _immutable
 
     # Reads go straight to the private dict; these run in every label lookup.
     def __getitem__(self, key: K) -> V:

@@ -91,3 +91,12 @@ def round_trips(eps: EndpointSlice) -> None:
 
 
 round_trips()
+
+# FrozenDict is typed as dict's constructor is, and is read-only to type checkers too.
+assert_type(FrozenDict({"app": "db"}), FrozenDict[str, str])
+assert_type(FrozenDict([("port", 80)]), FrozenDict[str, int])
+assert_type(FrozenDict(replicas=3), FrozenDict[str, int])
+
+
+def _never_called(labels: FrozenDict[str, str]) -> None:
+    labels["tier"] = "backend"  # type: ignore[index]  # An unused ignore if this type-checked.
