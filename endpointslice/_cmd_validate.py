@@ -312,10 +312,19 @@ def _stored(paths: Sequence[str], report: Report) -> dict[tuple[str, str, str], 
     for p in problems:
         report.add_problem(p)
     out: dict[tuple[str, str, str], KubeObject] = {}
+    first: dict[tuple[str, str, str], str] = {}
     for doc in docs:
-        for obj, _ in _expand(doc.object, ()):
-            kind, namespace, name = identity(obj)
-            out.setdefault((kind, namespace, name), obj)
+        for obj, prefix in _expand(doc.object, ()):
+            key = identity(obj)
+            line, column = doc.locate(prefix)
+            at = f"{doc.source}:{line}:{column}"
+            if key not in out:
+                out[key], first[key] = obj, at
+            elif out[key] != obj:
+                # Which of two differing versions is the stored one cannot be guessed; taking the
+                # first silently would judge the update against an object the user may not mean.
+                message = f"{subject_of(*key)} is stored twice, differently (first at {first[key]}); give one"
+                report.add_problem(Problem(source=doc.source, line=line, column=column, message=message))
     return out
 
 

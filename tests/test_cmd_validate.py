@@ -632,3 +632,21 @@ def test_ignored_paths_are_noted_and_pass(tmp_path: Path, capsys: pytest.Capture
     assert (status, out) == (0, f"{named}: note [skipped] matches --ignore-filename-pattern\n")
     status, out, _ = run([str(tmp_path / "charts"), "--ignore-filename-pattern", "charts/"], capsys)
     assert (status, out) == (0, f"{tmp_path / 'charts'}: note [skipped] all 1 files match --ignore-filename-pattern\n")
+
+
+def test_old_holding_one_object_twice_differently_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first of two differing stored versions was taken silently; the same one twice is fine."""
+    stored = CLEAN.split("---\n")[1].replace("  name: web-1\n", "  name: web-1\n  resourceVersion: '7'\n")
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    one.write_text(stored, encoding="utf-8")
+    two.write_text(stored.replace("'7'", "'8'"), encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(CLEAN, encoding="utf-8")
+    assert run([str(new), "--old", str(one), "--old", str(one)], capsys)[0] == 0
+    status, out, _ = run([str(new), "--old", str(one), "--old", str(two)], capsys)
+    assert status == 2
+    assert out.splitlines() == [
+        f"{two}:1:1: error [load] EndpointSlice/shop/web-1 is stored twice, differently (first at {one}:1:1); give one"
+    ]
