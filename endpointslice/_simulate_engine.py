@@ -813,8 +813,13 @@ class EndpointsRunner(Runner):
         after = self._kept()
         if old is new and old is not None:
             return  # Same list, same entry: the controller finds nothing to write.
-        kept = {id(self.ready): (before[0], after[0]), id(self.not_ready): (before[1], after[1])}
-        changed = before != after or any(at < max(kept[id(lst)]) for lst, at in touched)
+        changed = before != after
+        if not changed:
+            # Same counts kept: the object changes only if an address moved within the kept prefix.
+            for lst, at in touched:
+                if at < (before[0] if lst is self.ready else before[1]):
+                    changed = True
+                    break
         if changed:
             self.tally.updates += 1
             self.tally.write(self.size())
