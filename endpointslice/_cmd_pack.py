@@ -8,6 +8,12 @@ ENDPOINTS is read in one of three forms, recognised from its content:
   ``nodeName``, ``zone``, ``hostname``, ``targetRef``...): a selectorless Service;
 * plain text, one IP address per line (``#`` starts a comment).
 
+The Service is first defaulted as the API server would on create
+(`endpointslice.packing.default_service`): a manifest without
+``ipFamilies``/``ipFamilyPolicy``/``clusterIP`` gets the families of
+``--cluster-family`` (default: IPv4, as a default kubeadm cluster, plus
+whatever families the Service names). The Service file itself is never written.
+
 ``--plan`` for a Service the controller leaves alone (ExternalName, or no
 selector) given Pods prints the empty plan and the reason. ``--no-nodes``
 states that the cluster has no Nodes, which differs from not saying: every
@@ -31,7 +37,7 @@ from ._cli import max_endpoints_per_slice
 from ._rules import ErrorType, FieldError
 from ._text import line
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
-from .enums import ServiceType
+from .enums import IPFamily, ServiceType
 from .errors import LoadError, StructureError
 from .kinds import KubeObject, kind_of
 from .packing import (
@@ -43,6 +49,7 @@ from .packing import (
     PackingError,
     canonical_address,
     controller_manages,
+    default_service,
     desired_endpoints,
     desired_from_endpoints,
     pack,
@@ -110,7 +117,24 @@ def register(sub: Any) -> None:
         metavar="NAME",
         help=f"managed-by label value (default {CONTROLLER_NAME} for Pods, {DEFAULT_MANAGED_BY} for entries)",
     )
+    p.add_argument(
+        "--cluster-family",
+        type=_cluster_families,
+        metavar="FAMILIES",
+        help="the cluster's Service IP families, primary first: IPv4 (as a default kubeadm cluster), IPv6, or "
+        "IPv4,IPv6 / IPv6,IPv4 for dual-stack; a Service without ipFamilies is defaulted as that cluster's API "
+        "server would (default: IPv4 plus the families the Service names)",
+    )
     p.set_defaults(func=run)
+
+
+def _cluster_families(text: str) -> tuple[IPFamily, ...]:
+    names = [part.strip() for part in text.split(",")]
+    by_name = {f.value.lower(): f for f in IPFamily}
+    found = tuple(by_name[n.lower()] for n in names if n.lower() in by_name)
+    if len(found) != len(names) or len(set(found)) != len(found) or len(found) > 2:
+        raise argparse.ArgumentTypeError(f"expected IPv4, IPv6, IPv4,IPv6 or IPv6,IPv4, got {text!r}")
+    return found
 
 
 def _fail(lines: Sequence[str]) -> int:
@@ -119,15 +143,31 @@ def _fail(lines: Sequence[str]) -> int:
     return 2
 
 
-def _load_service(path: str) -> Service:
+def _load_service(path: str, cluster_families: Sequence[IPFamily] | None = None) -> Service:
+    text = _read_text(path)
     try:
-        objects = io.flatten(io.load(sys.stdin if path == "-" else path))
+        docs = io.load_documents(text, source=_source(path))
     except LoadError as exc:
         raise _InputError([str(p) for p in exc.problems]) from None
+    objects = io.flatten([d.object for d in docs])
     services = [o for o in objects if isinstance(o, Service)]
     if len(services) != 1 or len(objects) != 1:
         raise _InputError([f"{path}: expected exactly one Service, found {_describe(objects)}"])
-    return services[0]
+    try:
+        # The controller only ever sees a Service the API server has defaulted;
+        # the file is not rewritten, only the slices are shaped by this.
+        return default_service(services[0], cluster_families=cluster_families)
+    except PackingError as exc:
+        lines = []
+        for p in exc.problems:
+            where = docs[0].source
+            if p.segments:
+                where += ":{}:{}".format(*docs[0].locate(p.segments))
+            lines.append(
+                f"{where}: {p.path}: {p.message} (as the API server would refuse it on this cluster; "
+                "see --cluster-family)"
+            )
+        raise _InputError(lines) from None
 
 
 def _describe(objects: Sequence[KubeObject]) -> str:
@@ -295,7 +335,11 @@ def _desired(
     try:
         return desired_from_endpoints(service, entries), managed_by or DEFAULT_MANAGED_BY
     except PackingError as exc:
-        raise _InputError([f"{source}: {p}" for p in exc.problems]) from None
+        # The families may not be the user's: a Service without them was defaulted.
+        hint = " (as written, or as the API server defaults them: see --cluster-family)"
+        raise _InputError(
+            [f"{source}: {p}{hint if p.message.startswith('Unsupported value') else ''}" for p in exc.problems]
+        ) from None
 
 
 def _load_existing(paths: Sequence[str]) -> list[EndpointSlice]:
@@ -335,7 +379,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``pack``; 0 on success, 2 on bad input."""
     ignored = None
     try:
-        service = _load_service(args.service)
+        service = _load_service(args.service, args.cluster_family)
         try:
             desired, managed_by = _desired(
                 service, args.service, args.endpoints, args.managed_by, no_nodes=args.no_nodes

@@ -73,10 +73,12 @@ from .workloads import Node, Pod
 __all__ = [
     "ANNOTATION_TRIGGER_TIME",
     "CONTROLLER_NAME",
+    "DEFAULT_CLUSTER_FAMILIES",
     "DEFAULT_MAX_ENDPOINTS_PER_SLICE",
     "LABEL_HEADLESS",
     "LABEL_ZONE",
     "MAX_ENDPOINTS_PER_SLICE_LIMIT",
+    "PLACEHOLDER_CLUSTER_IPS",
     "RESERVED_LABELS",
     "DesiredState",
     "EndpointGroup",
@@ -90,6 +92,7 @@ __all__ = [
     "apply_hints",
     "canonical_address",
     "controller_manages",
+    "default_service",
     "desired_endpoints",
     "desired_from_endpoints",
     "endpoint_changed",
@@ -796,3 +799,7 @@ def pack(
             created = [apply_hints(s, mode if isinstance(mode, TrafficDistribution) else None) for s in created]
         out.extend(created)
     return list(name_slices(out, names, service_name=service.metadata.name or ""))
+
+
+# Service defaulting has its own module, which needs PackingError from this one.
+from ._service_defaults import DEFAULT_CLUSTER_FAMILIES, PLACEHOLDER_CLUSTER_IPS, default_service  # noqa: E402
