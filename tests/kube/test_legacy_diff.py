@@ -291,6 +291,13 @@ class EndpointsRun:
             else:
                 want, writes = legacy.actual_endpoints(before), False
             got = legacy.actual_endpoints(cluster)
+            if not synced and before is None and got is not None:
+                # Nothing stored yet means every write so far was refused (an unscheduled Pod's
+                # empty nodeName), and the controller retries a failed sync with backoff: a retry
+                # that lands after this step syncs on it although the step itself triggers none.
+                alt, alt_writes = legacy.expected_endpoints(service, pods, before, cluster, first_sync=first_sync)
+                if alt == got:
+                    want, writes = alt, alt_writes
             if synced and want != got and self.stale and "'add'" in what:
                 # The catch-up sync on the new Pod's create may be the last good one (its status
                 # sync can fail, as for an unscheduled Pod): the state without the new Pod counts too.
