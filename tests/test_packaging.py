@@ -37,3 +37,20 @@ def test_project_urls_are_the_usual_five() -> None:
 def test_the_crash_line_points_at_the_issues_url() -> None:
     """A crash asks for a report where the metadata says issues go."""
     assert PROJECT["urls"]["Issues"] == _cli.ISSUES
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_changelog_has_a_dated_entry_for_this_version_and_the_docs_pin_it() -> None:
+    """Keep a Changelog: the released version has its own dated heading and link, and the
+    pre-commit how-to's ``rev:`` names that tag, so a user who copies it gets this release."""
+    version = PROJECT["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?$", changelog, re.MULTILINE)
+    assert headings[0] == ("Unreleased", "")
+    assert headings[1][0] == version
+    assert headings[1][1], "the release heading carries its date"
+    assert f"\n[{version}]: " in changelog
+    revs = set(re.findall(r"rev: (v\S+)", "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))))
+    assert revs == {f"v{version}"}
