@@ -23,6 +23,8 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
+import attrs
+
 from . import _input, io
 from ._text import clip, shorten
 from ._validate_report import Case, Located, Report, render
@@ -319,13 +321,31 @@ def _stored(paths: Sequence[str], report: Report) -> dict[tuple[str, str, str], 
             line, column = doc.locate(prefix)
             at = f"{doc.source}:{line}:{column}"
             if key not in out:
-                out[key], first[key] = obj, at
-            elif out[key] != obj:
+                out[key], first[key] = _as_stored(obj), at
+            elif out[key] != _as_stored(obj):
                 # Which of two differing versions is the stored one cannot be guessed; taking the
                 # first silently would judge the update against an object the user may not mean.
                 message = f"{subject_of(*key)} is stored twice, differently (first at {first[key]}); give one"
                 report.add_problem(Problem(source=doc.source, line=line, column=column, message=message))
     return out
+
+
+#: The resourceVersion given to a stored object that has none (see `_as_stored`).
+STORED_RESOURCE_VERSION = "1"
+
+
+def _as_stored(obj: KubeObject) -> KubeObject:
+    """*obj* as the cluster would hold it: with a resourceVersion.
+
+    Every object a cluster stores has one, but manifests kept in git have none. Without this an
+    update of them would be refused for its own missing resourceVersion ("must be specified for
+    an update"), although the apiserver gives a request without one the stored version.
+    """
+    if not isinstance(obj, (EndpointSlice, Endpoints, Service)) or obj.metadata is None:
+        return obj  # Other kinds have no update rules here.
+    if obj.metadata.resource_version:
+        return obj
+    return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, resource_version=STORED_RESOURCE_VERSION))
 
 
 def _check_objects(

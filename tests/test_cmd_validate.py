@@ -650,3 +650,25 @@ def test_old_holding_one_object_twice_differently_is_bad_input(
     assert out.splitlines() == [
         f"{two}:1:1: error [load] EndpointSlice/shop/web-1 is stored twice, differently (first at {one}:1:1); give one"
     ]
+
+
+def test_old_from_git_without_resource_version_checks_the_update(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Manifests kept in git have no resourceVersion; a cluster's stored object always has one.
+
+    `--old main.yaml` with such a file used to report "must be specified for an update" on every
+    object, so it could not compare a branch with main; the update rules themselves still apply.
+    """
+    old = tmp_path / "old.yaml"
+    old.write_text(CLEAN, encoding="utf-8")
+    same = tmp_path / "same.yaml"
+    same.write_text(CLEAN, encoding="utf-8")
+    assert run([str(same), "--old", str(old)], capsys)[:2] == (0, "")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(CLEAN.replace("addressType: IPv4", "addressType: IPv6").replace("10.0.0.1", "fd00::1"))
+    status, out, _ = run([str(changed), "--old", str(old)], capsys)
+    assert status == 1
+    assert out.splitlines() == [
+        f"{changed}:13:14: error [api] EndpointSlice/shop/web-1: addressType: Invalid value: null: field is immutable",
+    ]
