@@ -380,7 +380,7 @@ def run(args: argparse.Namespace) -> int:
     out_objects: list[KubeObject] = []
     changed_by_source: dict[str, dict[int, list[KubeObject]]] = {}
     doubtful: set[str] = set()
-    seen = 0
+    seen = checked = 0  # Endpoints found; of them, migrated (so checked, with --check).
     for doc in docs:
         result = migrate(
             [doc.object],
@@ -391,6 +391,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for migration in result.migrations:
             seen += 1
+            checked += migration.migrated
             was_lossy, check_failed = _report(migration, doc, docs, args.check)
             lossy = lossy or was_lossy
             if migration.problems:
@@ -402,7 +403,9 @@ def run(args: argparse.Namespace) -> int:
     if seen == 0:
         _say("note", "no Endpoints objects found; nothing to migrate")
     elif args.check and not failed:
-        _say("check passed", f"kube-proxy's view is unchanged for {seen} Endpoints object(s)")
+        # Only migrated objects are compared: one left unchanged (its own note says why) was not.
+        left = f" ({seen - checked} left unchanged, not checked)" if checked < seen else ""
+        _say("check passed", f"kube-proxy's view is unchanged for {checked} Endpoints object(s){left}")
 
     status = 1 if lossy or failed else 0
     if args.in_place and failed:

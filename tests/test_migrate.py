@@ -701,3 +701,19 @@ def test_an_endpoints_object_without_name_is_left_alone() -> None:
         "it has no metadata.name, so it belongs to no Service",
         (),
     )
+
+
+def test_command_check_counts_only_the_objects_it_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An Endpoints left unchanged (its Service has a selector) is not compared, so not counted as checked."""
+    service, ep, _ = STREAM.split("---\n")
+    write(
+        tmp_path,
+        "a-service.yaml",
+        service.replace("name: pg", "name: selected").replace("spec:\n", "spec:\n  selector: {app: db}\n"),
+    )
+    write(tmp_path, "b-endpoints.yaml", ep)
+    assert main(["migrate", "--check", str(tmp_path)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "endpointslice migrate: check passed: kube-proxy's view is unchanged for 0 Endpoints object(s)"
+        " (1 left unchanged, not checked)"
+    )
