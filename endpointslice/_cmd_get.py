@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (*.yaml, *.yml, *.json) or - for stdin")
     p.add_argument("-o", "--output", choices=("wide", "yaml", "json"), help="output format (default: a table)")
     p.add_argument("--now", metavar="TIMESTAMP", help="measure AGE against this RFC 3339 time instead of the clock")
+    p.add_argument(
+        "--show-managed-fields",
+        action="store_true",
+        help="keep metadata.managedFields in -o yaml|json output (hidden by default, as kubectl does)",
+    )
     p.set_defaults(func=run)
 
 
@@ -51,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     objects = io.flatten([d.object for d in docs])
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
-        objects = [_without_managed_fields(o) for o in objects]
+        if not args.show_managed_fields:
+            objects = [_without_managed_fields(o) for o in objects]
         # As `kubectl get -f`: one object prints alone, except from standard input, which
         # kubectl reads as a stream and always prints as a List.
         if len(objects) == 1 and "-" not in args.paths:

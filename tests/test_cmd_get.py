@@ -58,3 +58,17 @@ def test_a_failure_while_dumping_prints_nothing_partial(
     monkeypatch.setattr(io, "to_dict", failing_on_the_third)
     assert main(["get", "-o", output.value, *_inputs(tmp_path)]) != 0
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("output", list(io.Output))
+def test_show_managed_fields_keeps_them_as_kubectl_does(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`kubectl get --show-managed-fields`: the objects exactly as loaded, managedFields included."""
+    paths = _inputs(tmp_path)
+    assert main(["get", "-o", output.value, "--show-managed-fields", *paths]) == 0
+    printed = capsys.readouterr().out
+    docs, _ = io.load_paths(paths, keep_other_kinds=True)
+    objects = tuple(io.flatten([d.object for d in docs]))
+    assert printed == io.dumps(KubeList(metadata=ListMeta(resource_version=""), items=objects), output=output)
+    assert "managedFields" in printed
