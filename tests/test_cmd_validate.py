@@ -672,3 +672,28 @@ def test_old_from_git_without_resource_version_checks_the_update(
     assert out.splitlines() == [
         f"{changed}:13:14: error [api] EndpointSlice/shop/web-1: addressType: Invalid value: null: field is immutable",
     ]
+
+
+def test_a_partly_readable_file_is_checked_as_far_as_it_can_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What docs/validation.md says of partial files: a misshapen document is one load error and
+    the others are checked; a YAML syntax error stops the file there, earlier documents checked."""
+    slice_ = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {{name: {0}, namespace: d}}\n"
+    good = slice_.format("a") + "addressType: IPv4\nendpoints:\n- addresses: ['300.0.0.1']\n"
+    bad_shape = slice_.format("b") + "addressType: IPv4\nendpoints: 5\n"
+    last = slice_.format("c") + "addressType: IPv4\nendpoints:\n- addresses: ['300.0.0.2']\n"
+    shaped = tmp_path / "shaped.yaml"
+    shaped.write_text("---\n".join([good, bad_shape, last]), encoding="utf-8")
+    status, out, _ = run([str(shaped)], capsys)
+    assert status == 2
+    assert "error [load] endpoints: expected list of object, got 5" in out
+    assert "EndpointSlice/d/a: endpoints[0].addresses[0]" in out
+    assert "EndpointSlice/d/c: endpoints[0].addresses[0]" in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("---\n".join([good, "key: [unclosed\n", last]), encoding="utf-8")
+    status, out, _ = run([str(broken)], capsys)
+    assert status == 2
+    assert "error [load] invalid YAML" in out
+    assert "EndpointSlice/d/a: endpoints[0].addresses[0]" in out
+    assert "EndpointSlice/d/c" not in out
