@@ -45,7 +45,7 @@ from .incremental import IncrementalReconciler
 from .io import to_dict
 from .meta import ObjectMeta, ObjectReference
 from .packing import CONTROLLER_NAME
-from .reconcile import Plan
+from .reconcile import Plan, SliceUpdate
 from .repack import OVER_CAPACITY_TRUNCATED
 from .service import Service
 from .workloads import Container, ContainerPort, Pod, PodCondition, PodIP, PodSpec, PodStatus
@@ -265,24 +265,73 @@ _CONDITIONS = {
     Phase.TERMINATING: EndpointConditions(ready=False, serving=True, terminating=True),
 }
 
+# A simulation builds an endpoint for every Pod event and a reference for every new Pod, from
+# strings it made itself: the models' constructors would check each field's type, which cost
+# more than the reconciler's work on the event. These set the slots directly (a frozen model
+# refuses `setattr`); the tests hold what they build equal to the checked constructors' result.
+_new = object.__new__
+
+
+def _setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The slot descriptor's setter of field *name* of *cls* (an `AttributeError` at import if it is not one)."""
+    setter: Callable[[object, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_set_addresses = _setter(Endpoint, "addresses")
+_set_conditions = _setter(Endpoint, "conditions")
+_set_hostname = _setter(Endpoint, "hostname")
+_set_target_ref = _setter(Endpoint, "target_ref")
+_set_topology = _setter(Endpoint, "deprecated_topology")
+_set_node_name = _setter(Endpoint, "node_name")
+_set_zone = _setter(Endpoint, "zone")
+_set_hints = _setter(Endpoint, "hints")
+_set_api_version = _setter(ObjectReference, "api_version")
+_set_field_path = _setter(ObjectReference, "field_path")
+_set_kind = _setter(ObjectReference, "kind")
+_set_name = _setter(ObjectReference, "name")
+_set_namespace = _setter(ObjectReference, "namespace")
+_set_resource_version = _setter(ObjectReference, "resource_version")
+_set_uid = _setter(ObjectReference, "uid")
+
+
+def _pod_endpoint(
+    addresses: tuple[str, ...], conditions: EndpointConditions, ref: ObjectReference, node: str, zone: str
+) -> Endpoint:
+    """``Endpoint(addresses=..., conditions=..., target_ref=ref, node_name=node, zone=zone)``, unchecked."""
+    endpoint: Endpoint = _new(Endpoint)
+    _set_addresses(endpoint, addresses)
+    _set_conditions(endpoint, conditions)
+    _set_hostname(endpoint, None)
+    _set_target_ref(endpoint, ref)
+    _set_topology(endpoint, None)
+    _set_node_name(endpoint, node)
+    _set_zone(endpoint, zone)
+    _set_hints(endpoint, None)
+    return endpoint
+
 
 def endpoint_for(pod: SimPod, namespace: str, *, target_ref: ObjectReference | None = None) -> Endpoint:
     """The endpoint the EndpointSlice controller writes for *pod* (as `endpointslice.packing.endpoint_from_pod`).
 
     *target_ref*, when given, is the Pod's reference built before (it does not change with the phase).
     """
-    return Endpoint(
-        addresses=(pod.ip,),
-        conditions=_CONDITIONS[pod.phase],
-        target_ref=target_ref or pod_reference(pod, namespace),
-        node_name=pod.node,
-        zone=pod.zone,
+    return _pod_endpoint(
+        (pod.ip,), _CONDITIONS[pod.phase], target_ref or pod_reference(pod, namespace), pod.node, pod.zone
     )
 
 
 def pod_reference(pod: SimPod, namespace: str) -> ObjectReference:
-    """The ``targetRef`` of *pod*'s endpoint and address."""
-    return ObjectReference(kind="Pod", namespace=namespace, name=pod.name, uid=pod.uid)
+    """The ``targetRef`` of *pod*'s endpoint and address: ``ObjectReference(kind="Pod", ...)``, unchecked."""
+    ref: ObjectReference = _new(ObjectReference)
+    _set_api_version(ref, None)
+    _set_field_path(ref, None)
+    _set_kind(ref, "Pod")
+    _set_name(ref, pod.name)
+    _set_namespace(ref, namespace)
+    _set_resource_version(ref, None)
+    _set_uid(ref, pod.uid)
+    return ref
 
 
 def address_for(pod: SimPod, namespace: str) -> EndpointAddress:
@@ -351,13 +400,14 @@ class Tally:
     series_wire: list[int] = attrs.field(factory=list)
     series_objects: list[int] = attrs.field(factory=list)
 
-    def write(self, size: Size, *, delete: bool = False) -> None:
-        """Count one write of an object of *size*."""
+    def write(self, json: int, proto: int, *, delete: bool = False) -> None:
+        """Count one write of an object of *json* bytes (and *proto* bytes in protobuf)."""
         if not delete:
-            self.bytes_written += size.json
-            self.peak_object = max(self.peak_object, size.json)
-        self.wire_json += size.json * self.watchers
-        self.wire_proto += size.proto * self.watchers
+            self.bytes_written += json
+            self.peak_object = max(self.peak_object, json)
+        watchers = self.watchers
+        self.wire_json += json * watchers
+        self.wire_proto += proto * watchers
 
     def sample(self, objects: int) -> None:
         """Record the state after one event."""
@@ -403,6 +453,11 @@ def _one_change(
     return None
 
 
+#: Per slice name: the endpoints last sized, their entries' JSON and protobuf sums, and each
+#: entry's size in order (so an endpoint that goes is looked up, not sized again).
+_Sums = tuple[tuple[Endpoint, ...], int, int, list[Size]]
+
+
 class SliceRunner(Runner):
     """The EndpointSlice controller, with upstream's strategy or with compaction (``compact=True``)."""
 
@@ -423,13 +478,13 @@ class SliceRunner(Runner):
         self.tally = Tally(watchers=watchers)
         # Entry sizes by shape: conditions and the lengths of plain strings decide an entry's size.
         self._shapes: dict[tuple[object, ...], Size] = {}
-        # Per slice name: the endpoints last sized, their entries' JSON and protobuf sums, and
-        # each entry's size in order (so an endpoint that goes is not sized again).
-        self._sums: dict[str, tuple[tuple[Endpoint, ...], int, int, list[Size]]] = {}
+        self._sums: dict[str, _Sums] = {}
         self._frames: dict[tuple[object, ...], Size] = {}
         self._last_frame: dict[str, tuple[object, object, object, Size]] = {}
         self.reconciler: IncrementalReconciler | None = None
-        self._refs: dict[int, ObjectReference] = {}
+        # Per Pod, the endpoint last given to the reconciler: its reference and addresses are
+        # kept for the Pod's next phase, and it is what a remove names.
+        self._given: dict[int, Endpoint] = {}
         self.count = 0
         self.endpoints = 0
         if exists:
@@ -501,60 +556,102 @@ class SliceRunner(Runner):
         if known is None:
             entries = [self.entry_size(e) for e in endpoints]
             json_sum, proto_sum = sum(e.json for e in entries), sum(e.proto for e in entries)
-        else:
-            old, json_sum, proto_sum, entries = known
-            if old is endpoints:
-                return json_sum, proto_sum
-            changed = _one_change(old, endpoints)
-            if changed is None:
-                # Not one endpoint added, removed or replaced (a compaction): sum the slice again.
-                del self._sums[name]
-                return self._entries(name, endpoints)
-            came, went, at = changed
-            # *entries* holds the sizes in the slice's order: the one that went is at *at*.
-            if went is not None:
-                size = entries.pop(at)
-                json_sum -= size.json
-                proto_sum -= size.proto
-            if came is not None:
-                size = self.entry_size(came)
-                entries.insert(at, size)
-                json_sum += size.json
-                proto_sum += size.proto
+            self._sums[name] = (endpoints, json_sum, proto_sum, entries)
+            return json_sum, proto_sum
+        if known[0] is endpoints:
+            return known[1], known[2]
+        changed = _one_change(known[0], endpoints)
+        if changed is None:
+            # Not one endpoint added, removed or replaced (a compaction): sum the slice again.
+            del self._sums[name]
+            return self._entries(name, endpoints)
+        return self._edited(name, known, endpoints, changed)
+
+    def _edited(
+        self, name: str, known: _Sums, endpoints: tuple[Endpoint, ...], edit: tuple[Endpoint | None, object, int]
+    ) -> tuple[int, int]:
+        """Slice *name*'s sums after one *edit* of its entries *known*: the entry that came, one that went, where."""
+        came, went, at = edit
+        _, json_sum, proto_sum, entries = known
+        # *entries* holds the sizes in the slice's order: the one that went is at *at*.
+        if went is not None:
+            size = entries.pop(at)
+            json_sum -= size.json
+            proto_sum -= size.proto
+        if came is not None:
+            size = self.entry_size(came)
+            entries.insert(at, size)
+            json_sum += size.json
+            proto_sum += size.proto
         self._sums[name] = (endpoints, json_sum, proto_sum, entries)
         return json_sum, proto_sum
 
     def size(self, eps: EndpointSlice) -> Size:
         """The serialized size of *eps*: its frame, plus each endpoint's entry, less the one comma too many."""
-        endpoints = eps.endpoints or ()
+        json, proto = self._size(eps)
+        return Size(json, proto)
+
+    def _size(self, eps: EndpointSlice) -> tuple[int, int]:
+        endpoints = eps.endpoints
         if not endpoints:
-            return object_size(eps)
-        frame = self._frame(eps)
-        entries_json, entries_proto = self._entries(eps.metadata.name or "", endpoints)
-        return Size(frame.json - 1 + entries_json, frame.proto + entries_proto)
+            whole = object_size(eps)
+            return whole.json, whole.proto
+        meta = eps.metadata
+        name = meta.name or ""
+        last = self._last_frame.get(name)
+        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
+            frame = last[3]
+        else:
+            frame = self._frame(eps)
+        known = self._sums.get(name)
+        if known is not None and known[0] is endpoints:
+            entries_json, entries_proto = known[1], known[2]
+        else:
+            entries_json, entries_proto = self._entries(name, endpoints)
+        return frame.json - 1 + entries_json, frame.proto + entries_proto
 
     # -- events ----------------------------------------------------------
 
     def _count(self, plan: Plan) -> None:
+        tally = self.tally
         for eps in plan.creates:
-            self.tally.creates += 1
-            self.tally.write(self.size(eps))
+            tally.creates += 1
+            tally.write(*self._size(eps))
         for update in plan.updates:
-            self.tally.updates += 1
-            self.tally.write(self.size(update.slice))
+            tally.updates += 1
+            tally.write(*self._size(update.slice))
         for eps in plan.deletes:
-            self.tally.deletes += 1
-            self.tally.write(self.size(eps), delete=True)
+            tally.deletes += 1
+            tally.write(*self._size(eps), delete=True)
             self._sums.pop(eps.metadata.name or "", None)
             self._last_frame.pop(eps.metadata.name or "", None)
         self.count += len(plan.creates) - len(plan.deletes)
 
+    def _count_edit(self, update: SliceUpdate, at: int, came: Endpoint | None, went: Endpoint | None) -> None:
+        """Count *update*, which the reconciler says is its previous slice with one entry edited at *at*."""
+        eps = update.slice
+        meta = eps.metadata
+        name = meta.name or ""
+        known = self._sums.get(name)
+        if known is None or known[0] is not update.previous.endpoints:
+            self._count(Plan(updates=(update,)))
+            return
+        last = self._last_frame.get(name)
+        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
+            frame = last[3]
+        else:
+            frame = self._frame(eps)
+        entries_json, entries_proto = self._edited(name, known, eps.endpoints or (), (came, went, at))
+        tally = self.tally
+        tally.updates += 1
+        tally.write(frame.json - 1 + entries_json, frame.proto + entries_proto)
+
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
-        self._refs = {p.index: pod_reference(p, self.namespace) for p in pods}
-        endpoints = [endpoint_for(p, self.namespace, target_ref=self._refs[p.index]) for p in pods]
-        self.endpoints = len(endpoints)
+        namespace = self.namespace
+        self._given = given = {p.index: endpoint_for(p, namespace) for p in pods}
+        self.endpoints = len(given)
         self.reconciler = IncrementalReconciler(
-            self.service, endpoints, [], max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
+            self.service, list(given.values()), [], max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
         )
         self.count = len(self.reconciler.slices)
         if count:
@@ -566,37 +663,59 @@ class SliceRunner(Runner):
         return max(1, math.ceil(self.endpoints / self.limit)) + 1
 
     def replay(self, event: Event, /) -> None:
+        change = event.change
+        pod = event.pod
+        reconciler = self.reconciler
+        if pod is None or reconciler is None:
+            self._service_event(event)
+            return
+        given = self._given
+        if change is Change.REMOVE:
+            # The Pod has not changed since its last event: its last endpoint names it.
+            endpoint = given.pop(pod.index, None) or endpoint_for(pod, self.namespace)
+            plan = reconciler.remove(endpoint)
+            self.endpoints -= 1
+        else:
+            before = given.get(pod.index)
+            if before is None or before.target_ref is None:
+                endpoint = endpoint_for(pod, self.namespace)
+            else:
+                # A Pod's reference and address outlive its phases: built once, when the Pod first appears.
+                endpoint = _pod_endpoint(
+                    before.addresses, _CONDITIONS[pod.phase], before.target_ref, pod.node, pod.zone
+                )
+            given[pod.index] = endpoint
+            if change is Change.ADD:
+                plan = reconciler.add(endpoint)
+                self.endpoints += 1
+            else:
+                plan = reconciler.change(endpoint)
+        if self.compact and self.count + len(plan.creates) - len(plan.deletes) > self._bound():
+            plan = self._compacted(reconciler, plan)
+        else:
+            edit = reconciler.last_edit
+            updates = plan.updates
+            if (
+                edit is not None
+                and len(updates) == 1
+                and updates[0].slice is edit[0]
+                and not plan.creates
+                and not plan.deletes
+            ):
+                # One entry of one slice edited, as the reconciler says: sized from that edit alone.
+                self._count_edit(updates[0], edit[1], edit[2], edit[3])
+                return
+        self._count(plan)
+
+    def _service_event(self, event: Event) -> None:
         if event.change is Change.CREATE_SERVICE:
             self._create(event.pods, count=True)
             return
         reconciler = self.reconciler
-        if reconciler is None:
-            return
-        if event.change is Change.DELETE_SERVICE:
+        if reconciler is not None and event.change is Change.DELETE_SERVICE:
             # The garbage collector deletes every slice the Service owns, one by one.
             self._count(Plan(deletes=tuple(reconciler.slices)))
             self.reconciler = None
-            return
-        assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
-        pod = event.pod
-        # A Pod's reference outlives its phases: built once, when the Pod first appears.
-        ref = self._refs.pop(pod.index, None) if event.change is Change.REMOVE else self._refs.get(pod.index)
-        if ref is None:
-            ref = pod_reference(pod, self.namespace)
-            if event.change is not Change.REMOVE:
-                self._refs[pod.index] = ref
-        endpoint = endpoint_for(pod, self.namespace, target_ref=ref)
-        if event.change is Change.ADD:
-            plan = reconciler.add(endpoint)
-            self.endpoints += 1
-        elif event.change is Change.REMOVE:
-            plan = reconciler.remove(endpoint)
-            self.endpoints -= 1
-        else:
-            plan = reconciler.change(endpoint)
-        if self.compact and self.count + len(plan.creates) - len(plan.deletes) > self._bound():
-            plan = self._compacted(reconciler, plan)
-        self._count(plan)
 
     def _compacted(self, reconciler: IncrementalReconciler, plan: Plan) -> Plan:
         """The compacting reconcile of the same event, from the slices as they were before *plan*."""
@@ -782,7 +901,8 @@ class EndpointsRunner(Runner):
                 self.where[pod.index] = target
         if count:
             self.tally.creates += 1
-            self.tally.write(self.size())
+            size = self.size()
+            self.tally.write(size.json, size.proto)
 
     def replay(self, event: Event, /) -> None:
         if event.change is Change.CREATE_SERVICE:
@@ -792,7 +912,8 @@ class EndpointsRunner(Runner):
             return
         if event.change is Change.DELETE_SERVICE:
             self.tally.deletes += 1
-            self.tally.write(self.size(), delete=True)
+            size = self.size()
+            self.tally.write(size.json, size.proto, delete=True)
             self.exists = False
             return
         assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
@@ -822,7 +943,8 @@ class EndpointsRunner(Runner):
                     break
         if changed:
             self.tally.updates += 1
-            self.tally.write(self.size())
+            size = self.size()
+            self.tally.write(size.json, size.proto)
 
     @property
     def objects(self) -> int:

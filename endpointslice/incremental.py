@@ -134,6 +134,11 @@ class IncrementalReconciler:
     Attributes:
         initial_plan: The full reconcile that brings *existing* to *endpoints*;
             carry it out before the first event's plan.
+        last_edit: After an event whose plan rewrote one slice by adding, removing or
+            replacing one entry (the slice's other entries kept as the same objects): the
+            slice written, the entry's position, the entry that came and the one that went
+            (either may be ``None``). ``None`` after any other event. The simulator sizes
+            each write from it.
     """
 
     @_gc.paused()  # Indexing a large Service is bulk work, as in `reconcile`.
@@ -186,6 +191,10 @@ class IncrementalReconciler:
             names=names,
         )
         self._rebuild(self.initial_plan.apply(everything))
+        #: The last single-slice write as (the slice written, where its one entry changed, the
+        #: entry that came, the one that went), or ``None``: what a caller sizing each write
+        #: would otherwise find by comparing the slice's old and new entries.
+        self.last_edit: tuple[EndpointSlice, int, Endpoint | None, Endpoint | None] | None = None
 
     # -- state -----------------------------------------------------------
 
@@ -275,6 +284,7 @@ class IncrementalReconciler:
             self._where.pop(identity, None)
 
     def _store(self, plan: Plan) -> Plan:
+        self.last_edit = None
         for eps in plan.deletes:
             name = eps.metadata.name or ""
             self._untrack(name, self._all.pop(name))
@@ -290,6 +300,7 @@ class IncrementalReconciler:
         return plan
 
     def _full(self, trigger_time: str | None) -> Plan:
+        self.last_edit = None
         plan = reconcile(
             self._service,
             list(self._desired.values()),
@@ -358,6 +369,7 @@ class IncrementalReconciler:
         fresh: bool,
         hinted: bool = False,
         checked: bool = False,
+        edit: tuple[int, Endpoint | None, Endpoint | None] | None = None,
     ) -> Plan:
         """Rewrite one slice with *endpoints*; the caller has updated its members and `_where`.
 
@@ -365,14 +377,20 @@ class IncrementalReconciler:
         (rebuilt from `_desired`, or edited from a slice that was not stale); *hinted*, that
         they already carry the hints the traffic distribution wants, so none is looked at;
         *checked*, that every entry is known to be an `Endpoint` (see `_rewritten`).
+        *edit* is the one entry that came, the one that went and where, when *endpoints* is
+        *previous*'s entries with that one edit; it is kept as `last_edit` if the slice
+        written holds *endpoints* as given (no hint changed another entry).
         """
         meta = previous.metadata
-        if labels is not meta.labels and labels != meta.labels:
+        if labels is not meta.labels:
+            # Equal labels are adopted too, as the same object: the next write of the slice
+            # then sees them identical instead of comparing the two maps again.
             meta = attrs.evolve(meta, labels=labels)
         eps = _rewritten(previous, meta, endpoints, checked=checked)
         if not hinted:
             eps = apply_hints(eps, self._traffic)
         eps = _with_annotation(eps, trigger_time)
+        self.last_edit = (eps, *edit) if edit is not None and eps.endpoints is endpoints else None
         name = meta.name or ""
         self._refile(name, previous, len(endpoints))
         if fresh:
@@ -423,14 +441,16 @@ class IncrementalReconciler:
         self._where[identity] = target
         fresh = target not in self._stale
         entry, hinted = self._bare(canonical)
+        before = previous.endpoints or ()
         return self._write(
             previous,
-            (*(previous.endpoints or ()), entry),
+            (*before, entry),
             previous.metadata.labels,
             trigger_time,
             fresh=fresh,
             hinted=hinted and fresh,
             checked=entry.__class__ is Endpoint,
+            edit=(len(before), entry, None),
         )
 
     def _best_fit(self, family: AddressType) -> str | None:
@@ -447,6 +467,7 @@ class IncrementalReconciler:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""
         _, _, identity = self._canonical(endpoint)
         if identity not in self._desired:
+            self.last_edit = None
             return Plan()
         family = self._family.get(identity)
         del self._desired[identity]
@@ -464,14 +485,18 @@ class IncrementalReconciler:
         at = members.index(identity)
         del members[at]
         del self._where[identity]
-        if name in self._stale:
+        stale = name in self._stale
+        edit = None
+        if stale:
             kept = tuple(self._desired[i] for i in members)
         else:
             # The other entries stay as they are, the same objects: only the one that went is cut out.
             endpoints = previous.endpoints or ()
             kept = endpoints[:at] + endpoints[at + 1 :]
-        stale = name in self._stale
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=not stale, checked=not stale)
+            edit = (at, None, endpoints[at])
+        return self._write(
+            previous, kept, self._labels, trigger_time, fresh=True, hinted=not stale, checked=not stale, edit=edit
+        )
 
     def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """New fields for a known endpoint (matched by identity); an unknown one is added."""
@@ -491,7 +516,9 @@ class IncrementalReconciler:
         if not endpoint_changed(canonical, endpoints[at]):
             # Not written, but the desired entry may differ in fields the comparison ignores.
             self._stale.add(name or "")
+            self.last_edit = None
             return Plan()
+        edit = None
         if name in self._stale:
             kept = tuple(self._desired[i] for i in members)
             hinted = checked = False
@@ -499,4 +526,7 @@ class IncrementalReconciler:
             entry, hinted = self._bare(canonical)
             kept = (*endpoints[:at], entry, *endpoints[at + 1 :])
             checked = entry.__class__ is Endpoint
-        return self._write(previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted, checked=checked)
+            edit = (at, entry, endpoints[at])
+        return self._write(
+            previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted, checked=checked, edit=edit
+        )

@@ -58,6 +58,26 @@ def full(r: IncrementalReconciler, service: Service, limit: int, names: NameStra
     return reconcile(service, r.endpoints, r.slices, max_endpoints_per_slice=limit, managed_by="me", names=names)
 
 
+def check_last_edit(r: IncrementalReconciler, plan: Plan) -> None:
+    """`last_edit`, when given, names the plan's one update and the one entry it changed, exactly."""
+    if r.last_edit is None:
+        return
+    eps, at, came, went = r.last_edit
+    (update,) = plan.updates
+    assert not plan.creates
+    assert not plan.deletes
+    assert update.slice is eps
+    old, new = list(update.previous.endpoints or ()), list(eps.endpoints or ())
+    assert came is not None or went is not None
+    if went is not None:
+        assert old.pop(at) is went
+    if came is not None:
+        old.insert(at, came)
+    # The other entries are kept as the same objects: a caller may compare them by identity.
+    assert len(old) == len(new)
+    assert all(a is b for a, b in zip(old, new, strict=True))
+
+
 def test_add_fills_the_fullest_slice_that_has_room() -> None:
     r = IncrementalReconciler(svc(), [ep(i) for i in range(5)], [], max_endpoints_per_slice=3, managed_by="me")
     assert [len(s.endpoints or ()) for s in r.initial_plan.creates] == [3, 2, 0]
@@ -145,6 +165,7 @@ def test_law_every_event_plans_as_the_full_reconcile(
             plan = r.change(endpoint)
         expected = reconcile(service, r.endpoints, before, max_endpoints_per_slice=limit, managed_by="me", names=names)
         assert plan == expected
+        check_last_edit(r, plan)
         assert sorted(r.slices, key=lambda s: s.metadata.name or "") == sorted(
             plan.apply(before), key=lambda s: s.metadata.name or ""
         )
@@ -258,6 +279,7 @@ def test_law_after_every_event_the_state_is_the_full_reconciles(
         plan = {"add": r.add, "remove": r.remove, "change": r.change}[kind](endpoint)
         expected = reconcile(service, r.endpoints, before, max_endpoints_per_slice=limit, managed_by="me", names=names)
         assert plan == expected
+        check_last_edit(r, plan)
         assert r.slices == sorted(plan.apply(before), key=lambda s: s.metadata.name or "")
         assert full(r, service, limit, names) == Plan()
 

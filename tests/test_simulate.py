@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import uuid
 from collections.abc import Iterator
 
@@ -115,6 +116,53 @@ def serialized_address_entry(pod: SimPod) -> Size:
 @given(st.integers(min_value=0, max_value=2**128 - 1))
 def test_a_simulated_pods_uid_is_the_version_4_uuid_of_its_random_bits(bits: int) -> None:
     assert _uuid4(bits) == str(uuid.UUID(int=bits, version=4))
+
+
+@given(seeds, st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=3), st.data())
+def test_new_pods_draw_the_random_stream_as_random_choice_does(
+    seed: int, nodes: int, down: int, data: st.DataObject
+) -> None:
+    # The inlined draws must give the Pods the seeded workloads have always had.
+    cluster = Cluster(service="web", namespace="default", nodes=nodes, zones=2, seed=seed)
+    rng = random.Random(seed)  # noqa: S311  # The reference stream, as the cluster's.
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    template = "".join(rng.choice(alphabet) for _ in range(10))
+    cluster.down.update(cluster.node_names[:down])
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+        avoid = data.draw(st.sampled_from([frozenset(), frozenset({"zone-a"}), frozenset(cluster.node_names[-1:])]))
+        pod = cluster.new_pod(avoid=avoid)
+
+        def usable(name: str, avoid: frozenset[str] = avoid) -> bool:
+            return name not in cluster.down and name not in avoid and cluster.zone_of[name] not in avoid
+
+        node = None
+        for _ in range(8):
+            pick = rng.choice(cluster.node_names)
+            if usable(pick):
+                node = pick
+                break
+        if node is None:
+            node = rng.choice([n for n in cluster.node_names if usable(n)] or cluster.node_names)
+        suffix = "".join(rng.choice(alphabet) for _ in range(5))
+        assert (pod.node, pod.name, pod.uid) == (node, f"web-{template}-{suffix}", _uuid4(rng.getrandbits(128)))
+
+
+@given(seeds, st.sampled_from(list(Phase)))
+def test_the_unchecked_endpoint_and_reference_equal_the_checked_constructors(seed: int, phase: Phase) -> None:
+    cluster = Cluster(service="web", namespace="ns", nodes=3, zones=2, seed=seed)
+    pod = cluster.set_phase(cluster.new_pod().index, phase)
+    ref = ObjectReference(kind="Pod", namespace="ns", name=pod.name, uid=pod.uid)
+    conditions = EndpointConditions(
+        ready=phase is Phase.READY, serving=phase is not Phase.NOT_READY, terminating=phase is Phase.TERMINATING
+    )
+    checked = Endpoint(addresses=(pod.ip,), conditions=conditions, target_ref=ref, node_name=pod.node, zone=pod.zone)
+    built = endpoint_for(pod, "ns")
+    # Every field, compared one by one: a field the builder forgot would be an unset slot.
+    assert attrs.asdict(built, recurse=False) == attrs.asdict(checked, recurse=False)
+    assert built.target_ref is not None
+    assert attrs.asdict(built.target_ref, recurse=False) == attrs.asdict(ref, recurse=False)
+    assert built == checked
+    assert hash(built) == hash(checked)
 
 
 # -- sizes -----------------------------------------------------------------------------
