@@ -8,8 +8,6 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
 from . import io
 from ._emit import emit_json_list, emit_yaml_list
 from ._gc import paused
@@ -108,6 +106,7 @@ def _without_managed_fields(obj: KubeObject) -> KubeObject:
     if isinstance(meta, ObjectMeta) and meta.managed_fields is not None:
         # Every kind that carries an ObjectMeta is an attrs class; lists were flattened.
         owner: Any = obj
-        hidden: KubeObject = attrs.evolve(owner, metadata=attrs.evolve(meta, managed_fields=None))
+        # Every other field keeps the form it was written in (see io.evolve).
+        hidden: KubeObject = io.evolve(owner, metadata=io.evolve(meta, managed_fields=None))
         return hidden
     return obj

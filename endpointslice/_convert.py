@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from . import _model
+from . import _model, _presence
 from ._frozen import thaw_json
-from ._model import FieldSpec, TypeSpec, describe, has_zero, specs
+from ._model import TypeSpec, default_of, describe, specs
 from .errors import Problem, StructureError
 
 if TYPE_CHECKING:
@@ -106,18 +106,28 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         "tuple": tuple,
         "list": list,
         "dict": dict,
+        "len": len,
+        "written_of": _presence.written_of,
+        "strict": strict,
     }
     lines = [
         f"def {name}(o):",
         "    if o.__class__ is not dict and not isinstance(o, dict): raise Invalid",
     ]
+    # How the input was written (see `_presence`) costs one counter: every field adds 1 to
+    # len(o) + m when present or left out as dumping would print it, more when not (null,
+    # or left out where dumping prints it); only a sum other than the number of fields calls
+    # the slow `written_of`.
     kind = _kind_of(cls)
     if kind:
         ns["api_version"], ns["kind"] = kind
         lines.append("    k = o.get('kind')")
-        lines.append("    if k is not None and k != kind: raise Invalid")
+        lines.append("    if k is None: m = 2")
+        lines.append("    elif k != kind: raise Invalid")
+        lines.append("    else: m = 0")
         lines.append("    k = o.get('apiVersion')")
-        lines.append("    if k is not None and k != api_version: raise Invalid")
+        lines.append("    if k is None: m += 2")
+        lines.append("    elif k != api_version: raise Invalid")
     if closed:
         lines.append("    if not closed(o): raise Invalid")
     if _intern_key(cls) is not None:
@@ -128,11 +138,19 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         ns["limit"] = _INTERN_LIMIT
         lines.extend("    " + line for line in _intern_lookup(cls, "o", "k"))
         lines.append("    if hit is not None: return hit")
-        lines.append("    if len(interned) >= limit: interned.clear()")
-        lines.append("    hit = interned[key] = _build(o)")
+        lines.append("    hit = _build(o)")
+        # Only objects written as dumped are shared: the key (see _intern_key) then tells them
+        # apart from every other input.
+        lines.append("    if hit._written is None:")
+        lines.append("        if len(interned) >= limit: interned.clear()")
+        lines.append("        interned[key] = hit")
         lines.append("    return hit")
         lines.append("def _build(o):")
+    if not kind:
+        lines.append("    m = 0")
     lines.append("    g = o.get")
+    count = 2 if kind else 0
+    extra_var = None
     for i, f in enumerate(specs(cls)):
         var = f"a{i}"
         # The loader skips attrs' __init__ and the post-init checker and runs
@@ -141,29 +159,34 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         if f.wire == EXTRA:
             ns["known"] = _known_keys(cls)
             lines.append(f"    {var} = FrozenDict((k, freeze_json(o[k])) for k in o.keys() - known)")
+            extra_var = var
             continue
+        count += 1
         lines.append(f"    {var} = g({f.wire!r})")
-        default = _default_of(cls, f)
+        default = default_of(cls, f)
         if default is not None:
             ns[f"d{i}"] = default
         fallback = f"d{i}" if default is not None else "None"
+        weight = 2 if _presence.absent_differs(cls, f) else 1
+        when_none = f"{var} = {fallback}; m += {weight}"
         t = f.type
         if t.kind == _model.MODEL:
             ns[f"s{i}"] = structure_fn(t.target, strict)
             inline = _inline_flat(t.target, strict, var, i, ns)
             if inline is not None:
-                lines.append(f"    if {var} is None: {var} = {fallback}")
+                lines.append(f"    if {var} is None: {when_none}")
                 lines.extend("    " + line for line in inline)
                 lines.append(f"    else: {var} = s{i}({var})")
             elif _intern_key(t.target) is None:
-                lines.append(f"    {var} = {fallback} if {var} is None else s{i}({var})")
+                lines.append(f"    if {var} is None: {when_none}")
+                lines.append(f"    else: {var} = s{i}({var})")
             else:
                 # Look the interned value up here rather than in a call: most
                 # lookups hit, and the call would cost as much as the lookup.
                 ns[f"interned{i}"] = _intern_cache(t.target, strict)
                 ns[f"closed{i}"] = _known_keys(t.target).issuperset
                 check = f" and closed{i}({var})" if strict and not _is_open(t.target) else ""
-                lines.append(f"    if {var} is None: {var} = {fallback}")
+                lines.append(f"    if {var} is None: {when_none}")
                 lines.append(f"    elif {var}.__class__ is dict{check}:")
                 lookup = _intern_lookup(t.target, var, f"c{i}_", cache=f"interned{i}")
                 lines.extend("        " + line for line in lookup)
@@ -171,7 +194,7 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
                 lines.append(f"    else: {var} = s{i}({var})")
         elif t.kind == _model.TUPLE:
             assert t.item is not None  # noqa: S101  # tuples always have an item spec.
-            lines.append(f"    if {var} is None: {var} = {fallback}")
+            lines.append(f"    if {var} is None: {when_none}")
             lines.append(f"    elif {var}.__class__ is not list: raise Invalid")
             if t.item.kind == _model.MODEL:
                 ns[f"s{i}"] = structure_fn(t.item.target, strict)
@@ -179,25 +202,39 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
             else:
                 lines.append(f"    else: {var} = tuple({var})")
         elif default is not None:
-            lines.append(f"    if {var} is None: {var} = d{i}")
+            lines.append(f"    if {var} is None: {when_none}")
         code = _model.check_lines(cls, i, f, var, ns, fail="raise Invalid", trusted=True)
         lines.extend("    " + line for line in code)
+        if t.kind not in (_model.MODEL, _model.TUPLE) and default is None:
+            lines.extend("    " + line for line in _count_none(code, var, weight))
+    size = "len(o)" if extra_var is None else f"len(o) - len({extra_var})"
+    lines.append(f"    w = None if {size} + m == {count} else written_of(o, cls, strict)")
     twin = _twin(cls)
     if twin is None:
         lines.append("    inst = new(cls)")
         for i, f in enumerate(specs(cls)):
             ns[f"set{i}"] = getattr(cls, f.name).__set__
             lines.append(f"    set{i}(inst, a{i})")
+        ns["set_written"] = _model.Model._written.__set__  # type: ignore[attr-defined]  # The slot's descriptor.
+        lines.append("    set_written(inst, w)")
     else:
         ns["twin"] = twin
         lines.append("    inst = twin()")
         lines.extend(f"    inst.{f.name} = a{i}" for i, f in enumerate(specs(cls)))
+        lines.append("    inst._written = w")
         lines.append("    inst.__class__ = cls")
     lines.append("    return inst")
     exec("\n".join(lines), ns)  # noqa: S102  # Generated from the class's own field specs.
     fn: Callable[[Any], Any] = ns[name]
     _STRUCTURE[(cls, strict)] = fn
     return fn
+
+
+def _count_none(code: list[str], var: str, weight: int, counter: str = "m") -> list[str]:
+    """Code adding *weight* to *counter* when *var* is ``None``, after the field's check *code*."""
+    if code and code[0] == f"if {var} is not None:":
+        return [f"else: {counter} += {weight}"]
+    return [f"if {var} is None: {counter} += {weight}"]
 
 
 def _inline_flat(cls: type, strict: bool, var: str, i: int, ns: dict[str, Any]) -> list[str] | None:
@@ -217,6 +254,7 @@ def _inline_flat(cls: type, strict: bool, var: str, i: int, ns: dict[str, Any]) 
     if not all(f.type.kind in (*_SCALARS, _model.SCALAR) for f in fields):
         return None
     ns[f"twin{i}"], ns[f"cls{i}"] = twin, cls
+    ns["written_of"], ns["strict"], ns["len"] = _presence.written_of, strict, len
     lines = []
     if strict and not _is_open(cls):
         ns[f"closed{i}"] = _known_keys(cls).issuperset
@@ -224,17 +262,25 @@ def _inline_flat(cls: type, strict: bool, var: str, i: int, ns: dict[str, Any]) 
     else:
         lines.append(f"elif {var}.__class__ is dict:")
     lines.append(f"    t = {var}.get")
+    counter = f"m{i}"
+    lines.append(f"    {counter} = 0")
     for j, f in enumerate(fields):
         sub, local = f"{i}_{j}", f"r{i}_{j}"
         lines.append(f"    {local} = t({f.wire!r})")
-        default = _default_of(cls, f)
+        default = default_of(cls, f)
+        weight = 2 if _presence.absent_differs(cls, f) else 1
+        code = _model.check_lines(cls, sub, f, local, ns, fail="raise Invalid", trusted=True)
         if default is not None:
             ns[f"d{sub}"] = default
-            lines.append(f"    if {local} is None: {local} = d{sub}")
-        code = _model.check_lines(cls, sub, f, local, ns, fail="raise Invalid", trusted=True)
-        lines.extend("    " + line for line in code)
+            lines.append(f"    if {local} is None: {local} = d{sub}; {counter} += {weight}")
+            lines.extend("    " + line for line in code)
+        else:
+            lines.extend("    " + line for line in code)
+            lines.extend("    " + line for line in _count_none(code, local, weight, counter))
+    lines.append(f"    w{i} = None if len({var}) + {counter} == {len(fields)} else written_of({var}, cls{i}, strict)")
     lines.append(f"    {var} = twin{i}()")
     lines.extend(f"    {var}.{f.name} = r{i}_{j}" for j, f in enumerate(fields))
+    lines.append(f"    {var}._written = w{i}")
     lines.append(f"    {var}.__class__ = cls{i}")
     return lines
 
@@ -301,13 +347,15 @@ def _intern_lookup(cls: type, var: str, prefix: str, cache: str = "interned") ->
     fields = specs(cls)
     lines = [f"{prefix}{i} = {var}.get({f.wire!r})" for i, f in enumerate(fields)]
     short = _short_key(cls, prefix)
+    # The number of keys tells an input written as dumped from any other with the same values
+    # (a null, or an unknown field kept): only the former are shared (see _compile_structure).
     if short is None:
-        lines.append(f"key = ({_intern_key(cls, prefix)},)")
+        lines.append(f"key = (len({var}), {_intern_key(cls, prefix)})")
     else:
         init, test, key = short
         lines.append(init)
-        lines.append(f"if {test}: key = ({key},)")
-        lines.append(f"else: key = ({_intern_key(cls, prefix)},)")
+        lines.append(f"if {test}: key = (len({var}), {key})")
+        lines.append(f"else: key = (len({var}), {_intern_key(cls, prefix)})")
     lines.append(f"hit = {cache}.get(key)")
     return lines
 
@@ -396,14 +444,6 @@ def _intern_key(cls: type, prefix: str = "k") -> str | None:
             for v in (f"{prefix}{i}" for i in range(len(fields)))
         )
     return None
-
-
-def _default_of(cls: type, f: FieldSpec) -> Any:
-    """What a missing or null key becomes: the attrs default, or Go's zero value."""
-    if has_zero(f):
-        return f.zero
-    a = attrs.fields_dict(cls)[f.name]
-    return None if a.default is attrs.NOTHING else a.default
 
 
 def structure(data: Any, cls: type[T], *, strict: bool = True, path: Path = ()) -> T:
@@ -540,7 +580,14 @@ def unstructure_fn(cls: type) -> Callable[[Any], dict[str, Any]]:
 
 def _compile_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
     name = f"unstructure_{cls.__name__}"
-    ns: dict[str, Any] = {"thaw_json": thaw_json, "dict": dict, "list": list, "str": str, "enum_items": _enum_items}
+    ns: dict[str, Any] = {
+        "thaw_json": thaw_json,
+        "dict": dict,
+        "list": list,
+        "str": str,
+        "enum_items": _enum_items,
+        "as_written": _presence.apply,
+    }
     lines = [f"def {name}(obj):", "    d = {}"]
     kind = _kind_of(cls)
     if kind:
@@ -563,6 +610,11 @@ def _compile_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
             lines.append(f"    if v is not None: d[{f.wire!r}] = {expr}")
     if extra:
         lines.append(f"    if obj.{extra}: d.update(thaw_json(obj.{extra}))")
+    # A loaded object prints as its input had it (see `_presence`); most have no record.
+    # An object made without __init__ (a pickle, a copy) has the slot unset: written by nobody.
+    lines.append("    try: w = obj._written")
+    lines.append("    except AttributeError: w = None")
+    lines.append("    if w is not None: as_written(d, w)")
     lines.append("    return d")
     exec("\n".join(lines), ns)  # noqa: S102  # Generated from the class's own field specs.
     fn: Callable[[Any], dict[str, Any]] = ns[name]

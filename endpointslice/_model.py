@@ -204,6 +204,14 @@ def has_zero(spec: FieldSpec) -> bool:
     return spec.zero is not _NO_ZERO
 
 
+def default_of(cls: type, f: FieldSpec) -> Any:
+    """What a missing or null key becomes: the attrs default, or Go's zero value."""
+    if has_zero(f):
+        return f.zero
+    a = attrs.fields_dict(cls)[f.name]
+    return None if a.default is attrs.NOTHING else a.default
+
+
 def _analyse(tp: Any, where: str) -> TypeSpec:
     optional = False
     args: tuple[Any, ...] = ()
@@ -349,8 +357,10 @@ def _is_items(value: object) -> bool:
 
 def _compile_checker(cls: type) -> Callable[[Any], None]:
     """Generate the per-class check-and-normalise function run after ``__init__``."""
-    lines = ["def check(self):"]
+    # An object built in code was written by nobody: it dumps in the stored form (see `Model`).
+    lines = ["def check(self):", "    written(self, None)"]
     ns = check_namespace()
+    ns["written"] = Model._written.__set__  # type: ignore[attr-defined]  # The slot's descriptor.
     for i, f in enumerate(specs(cls)):
         var = f"v{i}"
         lines.append(f"    {var} = self.{f.name}")
@@ -402,8 +412,19 @@ class Model:
     ``__weakref__`` slot the loader can build them much faster (see
     ``_convert._twin``); like tuples and strings, they cannot be weakly
     referenced.
+
+    Each instance also has one slot that is no attrs field, ``_written``:
+    how the input the loader built it from differs from what dumping its
+    values would print (a field left out, an explicit ``null``, an unknown
+    field kept), or ``None`` when it does not differ, as for every object
+    built in code. It is not part of equality, hashing, ``repr`` or
+    pickling; `endpointslice._presence` reads and writes it. An object made
+    without ``__init__`` (a pickle, a copy) has it unset, which readers take
+    as ``None``. (A ``__getattr__`` answering for it would be simpler, and
+    would slow every attribute read of every model: Python then gives up its
+    fast path for slots.)
     """
 
-    __slots__ = ()
+    __slots__ = ("_written",)
 
     __attrs_post_init__ = _check

@@ -116,6 +116,7 @@ def _rewritten(
     _set_field(eps, "address_type", previous.address_type)
     _set_field(eps, "endpoints", endpoints)
     _set_field(eps, "ports", previous.ports)
+    _set_field(eps, "_written", None)  # Built in code: dumped in the stored form, as __init__ would say.
     return eps
 
 

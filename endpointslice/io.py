@@ -25,9 +25,10 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
 import attrs
 import yaml
 
-from . import _convert, _gc, _input, _intrange, _jsonindex, _jsonlist, _yaml
+from . import _convert, _gc, _input, _intrange, _jsonindex, _jsonlist, _presence, _yaml
 from ._frozen import freeze_json, thaw_json
 from ._model import specs
+from ._presence import Presence
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
 from .kinds import KINDS, KubeList, KubeObject, OtherObject
 from .meta import ListMeta
@@ -39,8 +40,10 @@ __all__ = [
     "MAX_INPUT_SIZE",
     "Document",
     "Output",
+    "Presence",
     "dump",
     "dumps",
+    "evolve",
     "flatten",
     "from_dict",
     "gc_pause",
@@ -50,6 +53,7 @@ __all__ = [
     "load_paths",
     "loads",
     "make_converter",
+    "presence",
     "to_dict",
 ]
 
@@ -442,6 +446,41 @@ def to_dict(obj: Any) -> dict[str, Any]:
     return _convert.unstructure(obj)
 
 
+def presence(obj: Any, name: str, /) -> Presence:
+    """How field *name* (its Python name) of model *obj* is written: left out, ``null``, empty or set.
+
+    For a loaded object, this is how its input wrote the field, which is
+    also how `dumps` prints it. For an object built in code, it is how
+    `dumps` prints it: the apiserver's stored form. Values alone cannot tell
+    (``ports`` is ``None`` both when it was ``null`` and when it was left
+    out), and equality and hashing look at values only.
+
+    >>> [s] = loads("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\naddressType: IPv4\nports: null\n")
+    >>> presence(s, "ports"), presence(s, "endpoints"), presence(s, "address_type")
+    (<Presence.NULL: 'null'>, <Presence.ABSENT: 'absent'>, <Presence.SET: 'set'>)
+
+    Raises:
+        AttributeError: *obj* has no field *name*.
+        TypeError: *obj* is not one of this library's models.
+    """
+    return _presence.presence(obj, name)
+
+
+def evolve(obj: T, /, **changes: Any) -> T:
+    """A copy of model *obj* with *changes*, whose other fields keep the form its input wrote them in.
+
+    ``attrs.evolve`` builds the copy as code would, so the copy's own fields
+    print in the stored form (nested objects it shares with *obj* keep theirs).
+    This one keeps, for every field not in *changes*, how it was written; a
+    changed field prints as its new value does.
+
+    >>> [s] = loads("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\naddressType: IPv4\n")
+    >>> "ports" in dumps(evolve(s, address_type="IPv6")), "ports" in dumps(attrs.evolve(s, address_type="IPv6"))
+    (False, True)
+    """
+    return _presence.evolve(obj, **changes)
+
+
 # ---------------------------------------------------------------------------
 # text
 
@@ -574,7 +613,7 @@ def _load_json_list(text: str | bytes, strict: bool, keep_other_kinds: bool) -> 
         obj: Any = _from_dict(head, ignore_unknown=not strict, keep_other_kinds=keep_other_kinds)
     except StructureError:
         return None
-    listed: KubeObject = attrs.evolve(obj, items=tuple(items))
+    listed: KubeObject = _presence.evolve(obj, items=tuple(items))
     if _intrange.problems(listed):
         return None  # The whole-text path reports each number where it is.
     return listed
@@ -627,7 +666,7 @@ def _read_streamed(
             if doc.loaded is not None:
                 if (doc.data.get("apiVersion"), doc.data.get("kind")) != doc.assumed:
                     return None  # The kind was guessed from the text, and wrongly.
-                obj = attrs.evolve(obj, items=tuple(doc.loaded))
+                obj = _presence.evolve(obj, items=tuple(doc.loaded))
                 if _intrange.problems(obj):
                     return None
             start_index, line, column = doc.start

@@ -364,16 +364,21 @@ class TestLoadErrors:
 
 
 class TestIgnoreUnknown:
-    """Unknown fields are errors by default and can be explicitly dropped."""
+    """Unknown fields are errors by default and can be explicitly allowed: not modelled, but kept."""
 
-    def test_unknown_field_is_dropped_when_asked(self) -> None:
-        """With ``ignore_unknown=True`` the misspelt ``redy`` is gone, and the rest is kept."""
+    def test_unknown_field_is_not_modelled_when_asked(self) -> None:
+        """With ``ignore_unknown=True`` the misspelt ``redy`` is no condition."""
         (obj,) = load(INVALID / "unknown-field-nested.yaml", ignore_unknown=True)
 
         assert isinstance(obj, EndpointSlice)
         assert obj.endpoints is not None
         assert EndpointConditions() == obj.endpoints[1].conditions
-        assert "redy" not in dumps(obj)
+
+    def test_unknown_field_is_dumped_back_as_written(self) -> None:
+        """Nothing the user wrote is dropped: the unknown ``redy: true`` prints where it was."""
+        (obj,) = load(INVALID / "unknown-field-nested.yaml", ignore_unknown=True)
+
+        assert "  conditions:\n    redy: true\n" in dumps(obj)
 
     def test_from_dict_reports_then_ignores(self) -> None:
         """`from_dict` behaves like `loads`, without positions."""
@@ -460,11 +465,16 @@ class TestNilAndEmpty:
         assert full == dumps(obj)
 
     def test_absent_lists_load_as_nil(self) -> None:
-        """A slice without the keys is the nil slice, printed with explicit ``null``."""
-        (obj,) = loads("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\naddressType: FQDN\n")
+        """A slice without the keys is the nil slice, and prints without them, as written."""
+        text = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\naddressType: FQDN\n"
+        (obj,) = loads(text)
 
         assert EndpointSlice(address_type=AddressType.FQDN) == obj
-        assert "endpoints: null" in dumps(obj)
+        assert dumps(obj) == "addressType: FQDN\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+
+    def test_nil_lists_built_in_code_print_as_null(self) -> None:
+        """The nil slice built in code prints ``endpoints: null``, as the apiserver stores it."""
+        assert "endpoints: null\n" in dumps(EndpointSlice(address_type=AddressType.FQDN))
 
     def test_empty_conditions_are_printed_as_an_empty_map(self) -> None:
         """``conditions`` has no omitempty effect in Go: unset conditions print ``{}``."""
