@@ -19,6 +19,7 @@ from endpointslice._simulate_engine import (
     EndpointsRunner,
     Size,
     SliceRunner,
+    _Addresses,
     _entry_size,
     address_entry_size,
     address_for,
@@ -266,6 +267,26 @@ def test_a_slices_running_sum_follows_any_edit_of_its_endpoints(start: list[int]
         current = tuple(edited)
         whole = [_entry_size(io.to_dict(e)) for e in current]
         assert runner._entries("s", current) == (sum(e.json for e in whole), sum(e.proto for e in whole))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 40), st.integers(0, 12)), max_size=40))
+def test_an_address_lists_prefix_sums_follow_any_inserts_removes_and_counts(
+    steps: list[tuple[bool, int, int]],
+) -> None:
+    # A truncated Endpoints object sums the first `limit` entries; the sums are kept, not redone.
+    addresses = _Addresses()
+    present: dict[tuple[str, bool, str], Size] = {}
+    for insert, n, count in steps:
+        key = (f"10.0.0.{n}", True, f"uid-{n}")
+        if insert and key not in present:
+            present[key] = Size(n + 10, n + 3)
+            addresses.insert(key, present[key])
+        elif not insert and key in present:
+            del present[key]
+            addresses.remove(key)
+        first = [present[k] for k in sorted(present)][:count]
+        assert addresses.first(count) == Size(sum(s.json for s in first), sum(s.proto for s in first))
 
 
 def test_a_write_sizes_only_the_endpoints_it_changed() -> None:
