@@ -36,6 +36,11 @@ class AddressType(enum.Enum):
     IPV6 = "IPv6"
     FQDN = "FQDN"
 
+    # The engines key their per-family tables by this enum on every event, and `Enum.__hash__`
+    # is a Python function (it hashes the member's name). Members are singletons compared by
+    # identity, so the identity hash is as correct, and computed in C.
+    __hash__ = object.__hash__
+
 
 class Protocol(enum.Enum):
     """Port protocol, shared by Services, Endpoints and EndpointSlices."""
