@@ -949,32 +949,28 @@ class EndpointsRunner(Runner):
             self.tally.write(size.json, size.proto, delete=True)
             self.exists = False
             return
-        assert event.pod is not None  # noqa: S101  # Pod events always carry their Pod.
-        before = self._kept()
-        touched: list[tuple[_Addresses, int]] = []
-        old = self.where.pop(event.pod.index, None)
-        new = None if event.change is Change.REMOVE else self._place(event.pod)
+        pod = event.pod
+        assert pod is not None  # noqa: S101  # Pod events always carry their Pod.
+        where = self.where
+        old = where.pop(pod.index, None)
+        new = None if event.change is Change.REMOVE else self._place(pod)
         if old is None and new is None:
             return  # Neither listed before nor now (a terminating Pod going): nothing changes.
-        key, size = self._address(event.pod)
-        if old is not None:
-            touched.append((old, old.remove(key)))
-        if new is not None:
-            touched.append((new, new.insert(key, size)))
-            self.where[event.pod.index] = new
-        else:
-            self._addresses.pop(event.pod.index, None)
-        after = self._kept()
         if old is new and old is not None:
+            where[pod.index] = old
             return  # Same list, same entry: the controller finds nothing to write.
-        changed = before != after
-        if not changed:
-            # Same counts kept: the object changes only if an address moved within the kept prefix.
-            for lst, at in touched:
-                if at < (before[0] if lst is self.ready else before[1]):
-                    changed = True
-                    break
-        if changed:
+        before = self._kept()
+        key, size = self._address(pod)
+        # The object changes if the counts kept change, or an address moved within the kept prefix.
+        moved = False
+        if old is not None:
+            moved = old.remove(key) < (before[0] if old is self.ready else before[1])
+        if new is not None:
+            moved = new.insert(key, size) < (before[0] if new is self.ready else before[1]) or moved
+            where[pod.index] = new
+        else:
+            self._addresses.pop(pod.index, None)
+        if moved or self._kept() != before:
             self.tally.updates += 1
             size = self.size()
             self.tally.write(size.json, size.proto)
