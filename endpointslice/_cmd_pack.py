@@ -213,6 +213,10 @@ def _shape(text: str, source: str) -> tuple[str, Any]:
         docs = [(node, data) for node, data in _yaml.iter_documents(text) if data is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        broken = _yaml.bad_separator(text)
+        if broken is not None and mark is not None and broken.line <= mark.line + 1:
+            # As kubectl, and every other command, says it (see io._broken_separator).
+            raise _InputError([f"{source}:{broken.line}:1: {broken.message}"]) from None
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         raise _InputError([f"{where}: invalid YAML: {what}"]) from None

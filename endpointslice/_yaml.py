@@ -435,6 +435,60 @@ def looks_like_json(text: str | bytes) -> bool:
     return bool(_JSONISH.match(head))
 
 
+# Go's strings.TrimSpace trims Unicode white space: this set, with the line break left out
+# (kubectl reads a line at a time, so a separator never reaches past its line).
+_GO_SPACE = "\t\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BAD_SEPARATOR = re.compile(rf"(?m)^---[{_GO_SPACE}]*[^{_GO_SPACE}#\n]")
+
+
+class BadSeparator(NamedTuple):
+    """A line that starts with ``---`` followed by something other than spaces and a comment."""
+
+    offset: int  #: Where the line starts in the text (a byte offset in bytes).
+    line: int  #: Its number, from 1.
+    rest: str  #: What follows the ``---``, trimmed of white space as kubectl trims it.
+
+    @property
+    def message(self) -> str:
+        """kubectl's words for it (apimachinery's YAMLReader)."""
+        return f"invalid Yaml document separator: {self.rest}"
+
+
+def bad_separator(text: str | bytes) -> BadSeparator | None:
+    r"""The first line kubectl rejects as a broken document separator, or ``None``.
+
+    kubectl splits a YAML stream into documents line by line before any YAML parser sees
+    it: a line that starts with ``---`` ends the document, and may go on only with white
+    space and a ``#`` comment. Anything else there (``------``, ``--- x``, ``---{}``) is an
+    error, reported here so that it is reported where kubectl reports it, in its words,
+    rather than as whatever the YAML parser makes of the line.
+
+    >>> bad_separator("a: 1\n------\nb: 2\n")
+    BadSeparator(offset=5, line=2, rest='---')
+    >>> bad_separator("--- # fine\na: 1\n---\t\n") is None
+    True
+    """
+    if isinstance(text, bytes):
+        if b"---" not in text:
+            return None
+        found = bad_separator(text.decode("utf-8", "replace"))
+        if found is None:
+            return None
+        # The same line in the bytes: after its line-1 line breaks.
+        offset = 0
+        for _ in range(found.line - 1):
+            offset = text.index(b"\n", offset) + 1
+        return found._replace(offset=offset)
+    match = _BAD_SEPARATOR.search(text)
+    if match is None:
+        return None
+    start = match.start()
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end]
+    rest = line[3:].strip(_GO_SPACE.replace("\u2000-\u200a", "".join(map(chr, range(0x2000, 0x200B)))))
+    return BadSeparator(offset=start, line=text.count("\n", 0, start) + 1, rest=rest)
+
+
 # ---------------------------------------------------------------------------
 # Streaming: data straight from the parser's events, list items loaded as they end
 

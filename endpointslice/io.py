@@ -747,8 +747,11 @@ def _read_documents(
             )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        broken = _yaml.bad_separator(text)
+        if broken is not None and line is not None and broken.line <= line:
+            return _broken_separator(text, broken, name, ignore_unknown, keep_other_kinds)
+        message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         problems.append(Problem(source=name, line=line, column=column, message=f"invalid YAML: {message}"))
         return docs, problems, True
     except yaml.YAMLError as exc:
@@ -764,7 +767,27 @@ def _read_documents(
     except UnicodeDecodeError as exc:
         problems.append(Problem(source=name, message=f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
         return docs, problems, True
+    if problems:
+        broken = _yaml.bad_separator(text)
+        if broken is not None and any(p.line == broken.line for p in problems):
+            # A document on a broken `---` line that parses, but as no object (`--- x`).
+            return _broken_separator(text, broken, name, ignore_unknown, keep_other_kinds)
     return docs, problems, False
+
+
+def _broken_separator(
+    text: str | bytes, broken: _yaml.BadSeparator, name: str, ignore_unknown: bool, keep_other_kinds: bool
+) -> tuple[list[Document], list[Problem], bool]:
+    """The documents before a broken ``---`` line, and the line itself as the problem, in kubectl's words.
+
+    kubectl cuts the stream at such a line before any YAML parser sees it. A YAML parser
+    reads a document that starts on its ``---`` line, so one that parses as an object is
+    kept (a deliberate difference); this is for the lines that do not.
+    """
+    docs, problems, syntax = _read_documents(text[: broken.offset], name, ignore_unknown, keep_other_kinds)
+    if not syntax:
+        problems.append(Problem(source=name, line=broken.line, column=1, message=broken.message))
+    return docs, problems, True
 
 
 def _place(problem: Problem, node: Any, source: str, index: int) -> Problem:
