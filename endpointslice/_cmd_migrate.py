@@ -2,10 +2,11 @@
 
 Reads every document, replaces each Endpoints object by its slices
 (`endpointslice.migrate`), passes everything else through, and prints the
-result as a YAML stream, or rewrites the files in place (``--in-place``),
-touching only the documents that held Endpoints (`endpointslice._inplace`
-says how the files are kept safe). ``--check`` proves that kube-proxy's view
-of the new slices equals its view of the old Endpoints.
+result as ``kubectl get`` does (one object alone, several as one
+``kind: List``), or rewrites the files in place (``--in-place``), touching
+only the documents that held Endpoints (`endpointslice._inplace` says how
+the files are kept safe). ``--check`` proves that kube-proxy's view of the
+new slices equals its view of the old Endpoints.
 
 Exit status: 0 done; 1 something could not be carried over (an address that
 is not an IP), ``--check`` found a difference, or a rewritten file would not
@@ -44,6 +45,7 @@ from .endpoints import Endpoints, EndpointsList
 from .errors import LoadError, Problem
 from .io import Document
 from .kinds import KubeList, KubeObject
+from .meta import ListMeta
 from .migrate import DEFAULT_MANAGED_BY, Migration, _service_index, check_managed_by, migrate, view_differences
 from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, PackingError
 from .service import Service
@@ -190,6 +192,15 @@ def _render(objects: Sequence[KubeObject], output: io.Output) -> str:
             return io.dumps(objects[0], output=output)
         return io.dumps(KubeList(items=tuple(objects)), output=output)
     return io.dumps(list(objects), output=output) if objects else ""
+
+
+def _printed(objects: Sequence[KubeObject], output: io.Output) -> str:
+    """The result as ``kubectl get`` prints it: one object alone, several as one ``kind: List``."""
+    if len(objects) == 1:
+        return io.dumps(objects[0], output=output)
+    if not objects and output is io.Output.YAML:
+        return ""
+    return io.dumps(KubeList(metadata=ListMeta(resource_version=""), items=tuple(objects)), output=output)
 
 
 def _eol(text: str, eol: str) -> str:
@@ -414,7 +425,7 @@ def run(args: argparse.Namespace) -> int:
         status = max(status, _write_all(loaded, changed_by_source, force=args.force, doubtful=doubtful))
     else:
         try:
-            rendered = _render(out_objects, output)
+            rendered = _printed(out_objects, output)
         except ValueError as exc:
             _say("error", f"cannot write the result: {exc}")
             return 2

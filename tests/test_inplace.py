@@ -484,6 +484,7 @@ def test_a_value_the_output_cannot_render_is_one_line_not_a_traceback(
         raise ValueError(message)
 
     monkeypatch.setattr(cmd, "_render", unrenderable)
+    monkeypatch.setattr(cmd, "_printed", unrenderable)
     assert migrate_in_place(str(path)) == 1
     assert path.read_text(encoding="utf-8") == STREAM
     assert capsys.readouterr().err.splitlines() == [

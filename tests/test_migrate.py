@@ -33,6 +33,7 @@ from endpointslice import (
 )
 from endpointslice._cli import main
 from endpointslice.kinds import KubeList
+from endpointslice.meta import ListMeta
 from endpointslice.migrate import DEFAULT_MANAGED_BY, migrate, migrate_endpoints, view_differences
 from endpointslice.validation import validate_endpoint_slice
 
@@ -364,13 +365,31 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_command_prints_a_yaml_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("output", list(io.Output))
+def test_command_prints_several_objects_as_one_list_as_kubectl_get_does(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "db.yaml", STREAM)
-    assert main(["migrate", str(path)]) == 0
+    assert main(["migrate", "-o", output.value, str(path)]) == 0
     out = capsys.readouterr()
-    objects = io.loads(out.out, keep_other_kinds=True)
-    assert [type(o).__name__ for o in objects] == ["Service", "EndpointSlice", "OtherObject"]
+    (listed,) = io.loads(out.out, keep_other_kinds=True)
+    assert isinstance(listed, KubeList)
+    assert [type(o).__name__ for o in listed.items] == ["Service", "EndpointSlice", "OtherObject"]
+    # Exactly `kubectl get`'s wrapper: kind List, apiVersion v1, an empty resourceVersion.
+    assert out.out == io.dumps(KubeList(metadata=ListMeta(resource_version=""), items=listed.items), output=output)
+    if output is io.Output.YAML:
+        assert out.out.startswith("apiVersion: v1\nitems:\n- ")
+        assert out.out.endswith('kind: List\nmetadata:\n  resourceVersion: ""\n')
+    else:
+        assert out.out.endswith('"kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n')
     assert out.err == ""
+
+
+def test_command_prints_one_object_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    endpoints_only = STREAM.split("---\n")
+    path = write(tmp_path, "db.yaml", next(d for d in endpoints_only if "kind: Endpoints" in d))
+    assert main(["migrate", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("addressType: ")
 
 
 def test_command_in_place_keeps_other_documents_byte_for_byte(tmp_path: Path) -> None:
@@ -412,7 +431,7 @@ def test_command_keep_endpoints_and_options(tmp_path: Path, capsys: pytest.Captu
     path = write(tmp_path, "db.yaml", STREAM)
     argv = ["migrate", "--keep-endpoints", "--managed-by", "gitops", "--max-endpoints-per-slice", "1", str(path)]
     assert main(argv) == 0
-    objects = io.loads(capsys.readouterr().out, keep_other_kinds=True)
+    objects = io.flatten(io.loads(capsys.readouterr().out, keep_other_kinds=True))
     assert [type(o).__name__ for o in objects] == [
         "Service",
         "Endpoints",
@@ -599,7 +618,9 @@ def test_kubectl_reads_the_migrated_manifests_unchanged(tmp_path: Path, capsys: 
     (eps,) = [i for i in items if i["kind"] == "EndpointSlice"]
     del eps["metadata"]["labels"]["migrated"]
     (ours,) = [
-        o for o in io.loads(out.read_text(encoding="utf-8"), keep_other_kinds=True) if isinstance(o, EndpointSlice)
+        o
+        for o in io.flatten(io.loads(out.read_text(encoding="utf-8"), keep_other_kinds=True))
+        if isinstance(o, EndpointSlice)
     ]
     assert eps == io.to_dict(ours)
 
@@ -659,7 +680,7 @@ def test_command_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: p
 
     monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(STREAM.encode())))
     assert main(["migrate", "-"]) == 0
-    objects = io.loads(capsys.readouterr().out, keep_other_kinds=True)
+    objects = io.flatten(io.loads(capsys.readouterr().out, keep_other_kinds=True))
     assert [type(o).__name__ for o in objects] == ["Service", "EndpointSlice", "OtherObject"]
 
 
