@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         # An empty file, a stream of only `---` and comments, empty stdin: as kubectl says.
         print("endpointslice get: error: no objects passed to get", file=sys.stderr)
         return 2
-    objects = io.flatten([d.object for d in docs])
+    objects = [item for o in io.flatten([d.object for d in docs]) for item in _taken_apart(o)]
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
         if not args.show_managed_fields:
@@ -91,6 +91,19 @@ def run(args: argparse.Namespace) -> int:
         elif not problems:
             print("No resources found.", file=sys.stderr)
     return 2 if problems else 0
+
+
+def _taken_apart(obj: KubeObject) -> list[KubeObject]:
+    """*obj*, or the items of a list of a kind we do not model (``ConfigMapList``), as kubectl takes it apart.
+
+    kubectl reads any object that has an ``items`` list as a list, whatever its kind, and
+    prints its items; they pass through here as the data they are.
+    """
+    if isinstance(obj, OtherObject):
+        items = obj.data.get("items")
+        if isinstance(items, (list, tuple)) and all(isinstance(i, Mapping) for i in items):
+            return [part for i in items for part in _taken_apart(OtherObject(i))]
+    return [obj]
 
 
 def _without_managed_fields(obj: KubeObject) -> KubeObject:

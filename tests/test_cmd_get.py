@@ -9,7 +9,7 @@ import pytest
 
 from endpointslice import _cmd_get, io
 from endpointslice._cli import main
-from endpointslice.kinds import KubeList
+from endpointslice.kinds import KubeList, OtherObject
 from endpointslice.meta import ListMeta
 
 SLICES = sorted((Path(__file__).resolve().parent.parent / "examples" / "slices").glob("*.yaml"))
@@ -72,3 +72,21 @@ def test_show_managed_fields_keeps_them_as_kubectl_does(
     objects = tuple(io.flatten([d.object for d in docs]))
     assert printed == io.dumps(KubeList(metadata=ListMeta(resource_version=""), items=objects), output=output)
     assert "managedFields" in printed
+
+
+@pytest.mark.parametrize("output", list(io.Output))
+def test_a_list_of_a_kind_not_modelled_is_taken_apart_as_kubectl_does(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # kubectl reads any object with an items list as a list (ConfigMapList, a CRD's list) and
+    # prints its items; a list of two is a List of two, a list of one is that one object.
+    path = tmp_path / "cms.yaml"
+    item = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: %s}\n"
+    path.write_text("apiVersion: v1\nkind: ConfigMapList\nitems:\n" + item % "a" + item % "b", "utf-8")
+    assert main(["get", "-o", output.value, str(path)]) == 0
+    (listed,) = io.loads(capsys.readouterr().out, keep_other_kinds=True)
+    assert isinstance(listed, KubeList)
+    assert [o.data["metadata"]["name"] for o in listed.items if isinstance(o, OtherObject)] == ["a", "b"]
+    path.write_text("apiVersion: v1\nkind: ConfigMapList\nitems:\n" + item % "a", "utf-8")
+    assert main(["get", "-o", "yaml", str(path)]) == 0
+    assert capsys.readouterr().out == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"

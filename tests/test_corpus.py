@@ -46,12 +46,9 @@ KUBECTL = shutil.which("kubectl")
 #: Objects whose rendering is known to differ from kubectl's, by file and object index (``None``
 #: for the whole file), with the reason. The test fails if any other object differs, and also if
 #: one listed here starts to match, so the list only ever shrinks.
-_TYPED_LIST = "a list of a kind we do not model (ConfigMapList, ReplicationControllerList) is not taken apart"
 _JSON_STREAM = "JSON objects one after another (a JSON stream, which kubectl reads) are not read"
 KNOWN: dict[tuple[str, int | None], str] = {
     ("kubernetes/hack/testdata/multi-resource-json.json", None): _JSON_STREAM,
-    ("kubernetes/hack/testdata/multi-resource-rclist.json", None): _TYPED_LIST,
-    ("kubernetes/test/fixtures/pkg/kubectl/cmd/apply/cm.yaml", None): _TYPED_LIST,
 }
 
 
