@@ -114,10 +114,12 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         f"def {name}(o):",
         "    if o.__class__ is not dict and not isinstance(o, dict): raise Invalid",
     ]
-    # How the input was written (see `_presence`) costs one counter: every field adds 1 to
-    # len(o) + m when present or left out as dumping would print it, more when not (null,
-    # or left out where dumping prints it); only a sum other than the number of fields calls
-    # the slow `written_of`.
+    # How the input was written (see `_presence`) costs one counter, m, and it pays for
+    # itself. Each field adds 1 to len(o) + m when written as dumping prints it (present, or
+    # left out where dumping leaves it out) and more otherwise (null; left out where dumping
+    # prints it); each unknown key adds 1. So a sum equal to the number of fields says at
+    # once that nothing deviates and that no key is unknown, which the loader otherwise
+    # checked with a set operation per object. Any other sum takes the slow branch.
     kind = _kind_of(cls)
     if kind:
         ns["api_version"], ns["kind"] = kind
@@ -128,8 +130,7 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         lines.append("    k = o.get('apiVersion')")
         lines.append("    if k is None: m += 2")
         lines.append("    elif k != api_version: raise Invalid")
-    if closed:
-        lines.append("    if not closed(o): raise Invalid")
+    # Unknown fields are not looked for here: the count below finds them (see there).
     if _intern_key(cls) is not None:
         # Small models (conditions, zone hints, ports) repeat across thousands
         # of endpoints; being immutable, equal ones can be one object. That
@@ -184,10 +185,10 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
                 # Look the interned value up here rather than in a call: most
                 # lookups hit, and the call would cost as much as the lookup.
                 ns[f"interned{i}"] = _intern_cache(t.target, strict)
-                ns[f"closed{i}"] = _known_keys(t.target).issuperset
-                check = f" and closed{i}({var})" if strict and not _is_open(t.target) else ""
+                # The key holds the number of keys, so a hit was written exactly like the
+                # input that made it (see _compile_structure): no unknown key, no null.
                 lines.append(f"    if {var} is None: {when_none}")
-                lines.append(f"    elif {var}.__class__ is dict{check}:")
+                lines.append(f"    elif {var}.__class__ is dict:")
                 lookup = _intern_lookup(t.target, var, f"c{i}_", cache=f"interned{i}")
                 lines.extend("        " + line for line in lookup)
                 lines.append(f"        {var} = s{i}({var}) if hit is None else hit")
@@ -208,7 +209,11 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
         if t.kind not in (_model.MODEL, _model.TUPLE) and default is None:
             lines.extend("    " + line for line in _count_none(code, var, weight))
     size = "len(o)" if extra_var is None else f"len(o) - len({extra_var})"
-    lines.append(f"    w = None if {size} + m == {count} else written_of(o, cls, strict)")
+    lines.append(f"    if {size} + m == {count}: w = None")
+    lines.append("    else:")
+    if closed:
+        lines.append("        if not closed(o): raise Invalid")
+    lines.append("        w = written_of(o, cls, strict)")
     twin = _twin(cls)
     if twin is None:
         lines.append("    inst = new(cls)")
@@ -254,13 +259,9 @@ def _inline_flat(cls: type, strict: bool, var: str, i: int, ns: dict[str, Any]) 
     if not all(f.type.kind in (*_SCALARS, _model.SCALAR) for f in fields):
         return None
     ns[f"twin{i}"], ns[f"cls{i}"] = twin, cls
-    ns["written_of"], ns["strict"], ns["len"] = _presence.written_of, strict, len
-    lines = []
-    if strict and not _is_open(cls):
-        ns[f"closed{i}"] = _known_keys(cls).issuperset
-        lines.append(f"elif {var}.__class__ is dict and closed{i}({var}):")
-    else:
-        lines.append(f"elif {var}.__class__ is dict:")
+    # Only input written as dumped, without unknown keys, is built here (the count tells, see
+    # _compile_structure); any other goes to the generated function, which explains or records.
+    lines = [f"elif {var}.__class__ is dict:"]
     lines.append(f"    t = {var}.get")
     counter = f"m{i}"
     lines.append(f"    {counter} = 0")
@@ -277,11 +278,12 @@ def _inline_flat(cls: type, strict: bool, var: str, i: int, ns: dict[str, Any]) 
         else:
             lines.extend("    " + line for line in code)
             lines.extend("    " + line for line in _count_none(code, local, weight, counter))
-    lines.append(f"    w{i} = None if len({var}) + {counter} == {len(fields)} else written_of({var}, cls{i}, strict)")
-    lines.append(f"    {var} = twin{i}()")
-    lines.extend(f"    {var}.{f.name} = r{i}_{j}" for j, f in enumerate(fields))
-    lines.append(f"    {var}._written = w{i}")
-    lines.append(f"    {var}.__class__ = cls{i}")
+    lines.append(f"    if len({var}) + {counter} != {len(fields)}: {var} = s{i}({var})")
+    lines.append("    else:")
+    lines.append(f"        {var} = twin{i}()")
+    lines.extend(f"        {var}.{f.name} = r{i}_{j}" for j, f in enumerate(fields))
+    lines.append(f"        {var}._written = None")
+    lines.append(f"        {var}.__class__ = cls{i}")
     return lines
 
 

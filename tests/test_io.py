@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import io as stdio
 import json
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -42,7 +44,20 @@ from endpointslice import (
 )
 from endpointslice.enums import is_known
 from endpointslice.errors import EndpointSliceError, LoadError, StructureError, YAMLSyntaxError
-from endpointslice.io import Output, dump, dumps, flatten, from_dict, load, load_documents, loads, to_dict
+from endpointslice.io import (
+    Output,
+    Presence,
+    dump,
+    dumps,
+    evolve,
+    flatten,
+    from_dict,
+    load,
+    load_documents,
+    loads,
+    presence,
+    to_dict,
+)
 from endpointslice.kinds import KubeList, OtherObject
 
 DATA = Path(__file__).parent / "data"
@@ -916,3 +931,120 @@ def test_a_document_of_another_kind_is_reported_at_its_kind() -> None:
 def test_a_kind_not_modelled_names_its_own_kind() -> None:
     with pytest.raises(StructureError, match=r"^<string>:2:7: kind: expected Service, got ConfigMap$"):
         loads("apiVersion: v1\nkind: ConfigMap\n", Service, keep_other_kinds=True)
+
+
+_API = "apiVersion: discovery.k8s.io/v1\n"
+_KIND = "kind: EndpointSlice\n"
+_SLICE = _API + _KIND
+
+
+class TestAsWritten:
+    """Loading records how each field was written, and dumping prints it back (issue 11)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # A hand-written Service: no status, a port without a number.
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - targetPort: 8080\n",
+            # Explicit nulls that dumping would rewrite or drop.
+            (
+                "apiVersion: v1\nkind: Service\nmetadata:\n  annotations: null\n  creationTimestamp: null\n"
+                "  uid: null\nspec: null\nstatus: null\n"
+            ),
+            "apiVersion: v1\nkind: Service\nmetadata:\n  managedFields:\n  - manager: m\n    time: null\n",
+            # A slice without endpoints or ports; an endpoint without conditions.
+            f"addressType: IPv4\n{_SLICE}",
+            f"addressType: IPv4\n{_API}endpoints:\n- addresses:\n  - 10.0.0.1\n  hints: {{}}\n{_KIND}ports: []\n",
+            # Required fields left out or null, empty maps, lists and strings.
+            f'{_API}endpoints:\n- conditions:\n    ready: null\n{_KIND}metadata:\n  labels: {{}}\n  name: ""\n',
+            "apiVersion: v1\nkind: Endpoints\nsubsets:\n- addresses: []\n  ports:\n  - port: null\n",
+        ],
+    )
+    def test_dump_prints_the_input_as_written(self, text: str) -> None:
+        """Whatever was left out stays out, nulls stay null, empties stay empty."""
+        assert dumps(loads(text)[0]) == text
+
+    def test_equal_values_written_differently_stay_apart_within_one_load(self) -> None:
+        """Equal conditions are shared within a load only when written alike: a null is not lost."""
+        text = (
+            f"addressType: IPv4\n{_API}endpoints:\n"
+            + "".join(
+                f"- addresses:\n  - 10.0.0.{i}\n  conditions:\n{c}"
+                for i, c in enumerate(
+                    ["    ready: true\n", "    ready: true\n    serving: null\n", "    ready: true\n"]
+                )
+            )
+            + _KIND
+        )
+        (obj,) = loads(text)
+
+        assert isinstance(obj, EndpointSlice)
+        assert dumps(obj) == text
+
+    def test_unknown_fields_are_not_shared_with_known_ones(self) -> None:
+        """With unknown fields allowed, a condition with one is not the interned one without."""
+        text = (
+            f"addressType: IPv4\n{_API}endpoints:\n"
+            + "".join(
+                f"- addresses:\n  - 10.0.0.{i}\n  conditions:\n{c}"
+                for i, c in enumerate(["    ready: true\n", "    ready: true\n    x: 1\n"])
+            )
+            + _KIND
+        )
+
+        assert dumps(loads(text, ignore_unknown=True)[0]) == text
+
+    def test_equality_and_hash_look_at_values_only(self) -> None:
+        """A slice written without ``ports`` equals the one with ``ports: null`` and one built in code."""
+        (left_out,) = loads(f"addressType: IPv4\n{_SLICE}", EndpointSlice)
+        (null,) = loads(f"addressType: IPv4\n{_SLICE}ports: null\n", EndpointSlice)
+        built = EndpointSlice(address_type=AddressType.IPV4)
+
+        assert left_out == null == built
+        assert hash(left_out) == hash(null) == hash(built)
+        assert len({dumps(left_out), dumps(null), dumps(built)}) == 3
+
+    def test_presence_answers_for_loaded_and_built_objects(self) -> None:
+        """`presence` tells left out, null, empty and set apart; for code, as dumping prints."""
+        (obj,) = loads(f"addressType: IPv4\n{_SLICE}metadata:\n  labels: {{}}\n  uid: null\nports: []\n", EndpointSlice)
+        built = EndpointSlice(address_type="")
+
+        assert [presence(obj, "endpoints"), presence(obj, "ports"), presence(obj, "address_type")] == [
+            Presence.ABSENT,
+            Presence.EMPTY,
+            Presence.SET,
+        ]
+        assert [presence(obj.metadata, "labels"), presence(obj.metadata, "uid"), presence(obj.metadata, "name")] == [
+            Presence.EMPTY,
+            Presence.NULL,
+            Presence.ABSENT,
+        ]
+        assert [presence(built, "endpoints"), presence(built, "address_type"), presence(built, "metadata")] == [
+            Presence.NULL,
+            Presence.EMPTY,
+            Presence.EMPTY,
+        ]
+
+    def test_presence_of_an_unknown_field_is_an_error(self) -> None:
+        """A misspelt field name is an AttributeError, not an answer."""
+        with pytest.raises(AttributeError, match="'adress_type'"):
+            presence(EndpointSlice(address_type="IPv4"), "adress_type")
+
+    def test_io_evolve_keeps_the_unchanged_fields_as_written(self) -> None:
+        """`io.evolve` keeps the record but for the changed fields; `attrs.evolve` drops its own."""
+        (obj,) = loads(f"addressType: IPv4\n{_SLICE}ports: null\n", EndpointSlice)
+
+        assert dumps(evolve(obj, address_type="IPv6")) == f"addressType: IPv6\n{_SLICE}ports: null\n"
+        assert dumps(evolve(obj, ports=())) == f"addressType: IPv4\n{_SLICE}ports: []\n"
+        assert (
+            dumps(attrs.evolve(obj, address_type="IPv6"))
+            == f"addressType: IPv6\n{_API}endpoints: null\n{_KIND}metadata: {{}}\nports: null\n"
+        )
+
+    def test_a_pickled_copy_dumps_in_the_stored_form(self) -> None:
+        """Pickles do not keep the record: the copy prints as one built in code would."""
+        (obj,) = loads(f"addressType: IPv4\n{_SLICE}", EndpointSlice)
+        copy = pickle.loads(pickle.dumps(obj))  # noqa: S301  # Our own object.
+
+        assert copy == obj
+        assert dumps(copy) == dumps(EndpointSlice(address_type=AddressType.IPV4))
