@@ -199,6 +199,37 @@ def json_loads(text: str | bytes) -> Any:
     return fix_surrogates(data) if may_hold_surrogates(text) else data
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_stream(text: str | bytes) -> list[Any] | None:
+    """Several JSON values one after another, as kubectl's JSON decoder reads a stream, or ``None``.
+
+    ``None`` unless the whole text is two or more JSON values with only white space between
+    them, decoded as `json_loads` decodes one.
+
+    >>> json_stream('{"a": 1}\\n{"b": 2}')
+    [{'a': 1}, {'b': 2}]
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode(json.detect_encoding(text), "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+    values = []
+    end = _JSON_SPACE.match(text).end()  # type: ignore[union-attr]  # It matches the empty string.
+    while end < len(text):
+        try:
+            value, end = DECODER.raw_decode(text, end)
+        except (ValueError, RecursionError):
+            return None
+        values.append(value)
+        end = _JSON_SPACE.match(text, end).end()  # type: ignore[union-attr]
+    if len(values) < 2:
+        return None
+    return [fix_surrogates(v) for v in values] if may_hold_surrogates(text) else values
+
+
 def may_hold_surrogates(text: str) -> bool:
     """Whether decoded JSON *text* may hold lone surrogates (then only `json_loads` reads it)."""
     # A regular expression that starts with a character class looks at every character in

@@ -705,9 +705,12 @@ def _read_documents(
         try:
             data = _input.json_loads(text)
         except ValueError:
+            # Objects one after another, which kubectl's JSON decoder reads as a stream.
+            stream = _input.json_stream(text)
+            if stream is not None:
+                return _read_json_stream(stream, name, source, ignore_unknown, keep_other_kinds)
             # Flow-style YAML also starts with { or [; let the YAML parser decide. It also
             # reports a repeated key, as in YAML, with its position.
-            pass
         except RecursionError:
             return [], [Problem(source=name, message="document is nested too deeply")], True
         else:
@@ -772,6 +775,22 @@ def _read_documents(
         if broken is not None and any(p.line == broken.line for p in problems):
             # A document on a broken `---` line that parses, but as no object (`--- x`).
             return _broken_separator(text, broken, name, ignore_unknown, keep_other_kinds)
+    return docs, problems, False
+
+
+def _read_json_stream(
+    values: list[Any], name: str, source: _SourceText, ignore_unknown: bool, keep_other_kinds: bool
+) -> tuple[list[Document], list[Problem], bool]:
+    """The objects of a JSON stream, one document each; a bad one is reported without a position."""
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for index, data in enumerate(values):
+        try:
+            obj = _from_dict(data, ignore_unknown=ignore_unknown, keep_other_kinds=keep_other_kinds)
+        except StructureError as exc:
+            problems.extend(_place(p, None, name, index) for p in exc.problems)
+            continue
+        docs.append(Document(object=obj, source=name, index=index, text=source))
     return docs, problems, False
 
 

@@ -46,10 +46,7 @@ KUBECTL = shutil.which("kubectl")
 #: Objects whose rendering is known to differ from kubectl's, by file and object index (``None``
 #: for the whole file), with the reason. The test fails if any other object differs, and also if
 #: one listed here starts to match, so the list only ever shrinks.
-_JSON_STREAM = "JSON objects one after another (a JSON stream, which kubectl reads) are not read"
-KNOWN: dict[tuple[str, int | None], str] = {
-    ("kubernetes/hack/testdata/multi-resource-json.json", None): _JSON_STREAM,
-}
+KNOWN: dict[tuple[str, int | None], str] = {}
 
 
 _LIST_TAIL = 'kind: List\nmetadata:\n  resourceVersion: ""\n'
@@ -374,12 +371,7 @@ def test_every_known_divergence_names_a_corpus_file() -> None:
 _ENDPOINTS = re.compile(r'(?m)^kind: Endpoints\s*$|"kind": ?"Endpoints"')
 
 
-_UNREAD = {name for (name, _), reason in KNOWN.items() if reason == _JSON_STREAM}
-
-
-@pytest.mark.parametrize(
-    "name", [_name(p) for p in FILES if not _ENDPOINTS.search(p.read_text("utf-8")) and _name(p) not in _UNREAD]
-)
+@pytest.mark.parametrize("name", [_name(p) for p in FILES if not _ENDPOINTS.search(p.read_text("utf-8"))])
 def test_migrate_in_place_leaves_a_file_without_endpoints_as_it_was(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1048,3 +1048,16 @@ class TestAsWritten:
 
         assert copy == obj
         assert dumps(copy) == dumps(EndpointSlice(address_type=AddressType.IPV4))
+
+
+def test_json_objects_one_after_another_are_a_stream_as_kubectl_reads_them() -> None:
+    text = (
+        '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}}\n{"apiVersion": "v1",\n"kind": "Service"}'
+    )
+    assert [type(o).__name__ for o in loads(text)] == ["Service", "Service"]
+    with pytest.raises(StructureError) as caught:
+        loads(text.replace('"Service"}', '"Service", "spec": {"ports": 1}}'), source="s.json")
+    assert [(p.source, p.document, p.path) for p in caught.value.problems] == [("s.json", 1, "spec.ports")]
+    # Anything else after the first object is not a stream, and is reported as before.
+    with pytest.raises(LoadError):
+        loads('{"apiVersion": "v1", "kind": "Service"} x')
