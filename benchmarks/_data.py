@@ -95,9 +95,13 @@ def _endpoint(rng: random.Random, used: set[str], index: int) -> dict[str, Any]:
 
 def _slice(rng: random.Random, used: set[str], number: int, per_slice: int) -> dict[str, Any]:
     minute, second = divmod(number * 7, 60)
+    # Each item names its kind, as in `kubectl get -o yaml` (the text the load rows read): the
+    # dump of a loaded list prints items as they were written, with or without these.
     return {
         "addressType": "IPv4",
+        "apiVersion": "discovery.k8s.io/v1",
         "endpoints": [_endpoint(rng, used, number * per_slice + i) for i in range(per_slice)],
+        "kind": "EndpointSlice",
         "metadata": {
             "annotations": {
                 "endpoints.kubernetes.io/last-change-trigger-time": f"2026-07-14T09:{minute % 60:02d}:{second:02d}Z",
