@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import resource
 import stat
 import subprocess
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 import endpointslice._cmd_migrate as cmd
 from endpointslice import EndpointSlice, io, strategies
 from endpointslice._cli import main
+from endpointslice._emit import emit_yaml
 from endpointslice._inplace import Source, content_region, splice
 from endpointslice._inplace import stage as _inplace_stage
 from endpointslice.errors import LoadError
@@ -680,3 +682,48 @@ def test_a_file_name_with_a_newline_is_one_escaped_line(tmp_path: Path, capsys: 
         ),
         "endpointslice migrate: note: no file was rewritten",
     ]
+
+
+def _left_out(value: Any, rng: random.Random) -> Any:
+    """*value* (JSON) with some fields left out and some nulled, as a person might write it."""
+    if isinstance(value, list):
+        return [_left_out(v, rng) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        roll = rng.random()
+        if key in ("apiVersion", "kind", "metadata", "labels", "annotations", "selector") or roll >= 0.3:
+            out[key] = v if key in ("labels", "annotations", "selector") else _left_out(v, rng)
+        elif roll < 0.15 and "Timestamp" not in key:
+            out[key] = None
+    return out
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    services=st.lists(strategies.services(), min_size=1, max_size=3),
+    rng=st.randoms(use_true_random=False),
+)
+def test_every_document_of_a_migrated_file_is_the_dump_of_its_model(
+    tmp_path_factory: pytest.TempPathFactory, services: list[KubeObject], rng: random.Random
+) -> None:
+    """Hand-written documents print as written (issue 11), so the whole rewritten file can be checked.
+
+    Before presence was part of the model, a Service written without ``status`` loaded and dumped
+    with ``status: {loadBalancer: {}}``, so only the bytes of untouched documents could be
+    compared, not their models; now each document, kept or written by migrate, is exactly
+    ``dumps`` of what it loads as.
+    """
+    # Each document as kubectl prints its data (the emitter is held to kubectl in test_emit.py).
+    written = [emit_yaml(_left_out(io.to_dict(s), rng)) for s in services]
+    path = tmp_path_factory.mktemp("as-written") / "x.yaml"
+    path.write_text("---\n".join([*written, ENDPOINTS.replace("   # keep in sync", "")]), "utf-8")
+
+    assert migrate_in_place(str(path)) == 0
+
+    after = path.read_text("utf-8")
+    assert after.startswith("---\n".join(written))
+    assert after == "---\n".join(io.dumps(o) for o in io.load(path))
