@@ -123,12 +123,13 @@ def _compile_structure(cls: type, strict: bool) -> Callable[[Any], Any]:
     kind = _kind_of(cls)
     if kind:
         ns["api_version"], ns["kind"] = kind
+        # apiVersion and kind left out (an item of a typed list) print all the same: weight 1.
         lines.append("    k = o.get('kind')")
-        lines.append("    if k is None: m = 2")
+        lines.append("    if k is None: m = 1")
         lines.append("    elif k != kind: raise Invalid")
         lines.append("    else: m = 0")
         lines.append("    k = o.get('apiVersion')")
-        lines.append("    if k is None: m += 2")
+        lines.append("    if k is None: m += 1")
         lines.append("    elif k != api_version: raise Invalid")
     # Unknown fields are not looked for here: the count below finds them (see there).
     if _intern_key(cls) is not None:

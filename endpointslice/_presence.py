@@ -69,10 +69,11 @@ def _rules(cls: type) -> tuple[tuple[str, bool, bool], ...]:
     found = _RULES.get(cls)
     if found is not None:
         return found
+    # apiVersion and kind are not recorded: dumping always writes them. An object loaded without
+    # them had its kind known from context (an item of a typed list such as the apiserver's
+    # EndpointSliceList, or a class named by the caller), and kubectl prints every such item
+    # with both.
     out = []
-    if isinstance(getattr(cls, "kind", None), str):
-        # Dumping always writes apiVersion and kind, so leaving either out, or null, differs.
-        out += [("apiVersion", True, True), ("kind", True, True)]
     for f in _model.specs(cls):
         if f.wire == _EXTRA:
             continue
@@ -109,7 +110,7 @@ def written_of(o: Mapping[str, Any], cls: type, strict: bool) -> dict[str, Any] 
         elif o[wire] is None and null:
             record[wire] = Presence.NULL
     if not strict and not any(f.wire == _EXTRA for f in _model.specs(cls)):
-        known = {wire for wire, _, _ in _rules(cls)}
+        known = {wire for wire, _, _ in _rules(cls)} | {"apiVersion", "kind"}
         for key in o:
             if key not in known:
                 record[key] = Kept(freeze_json(o[key]))

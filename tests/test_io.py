@@ -964,6 +964,24 @@ class TestAsWritten:
         """Whatever was left out stays out, nulls stay null, empties stay empty."""
         assert dumps(loads(text)[0]) == text
 
+    @pytest.mark.parametrize("output", list(Output))
+    def test_items_of_a_typed_list_print_with_their_kind(self, output: Output) -> None:
+        """The apiserver's list items carry no apiVersion or kind; kubectl prints both, and so do we.
+
+        A kind known from context is not a field left out (found by the rendering differential
+        against a real apiserver's EndpointSliceList).
+        """
+        text = (
+            '{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSliceList", "metadata": {}, '
+            '"items": [{"metadata": {"name": "a"}, "addressType": "IPv4", "endpoints": null, "ports": null}]}'
+        )
+        (lst,) = loads(text, EndpointSliceList)
+        (item,) = lst.items
+
+        assert presence(item, "address_type") is Presence.SET
+        assert dumps(item, output=output) == dumps(attrs.evolve(item), output=output)
+        assert '"kind": "EndpointSlice"' in dumps(item, output=Output.JSON)
+
     def test_equal_values_written_differently_stay_apart_within_one_load(self) -> None:
         """Equal conditions are shared within a load only when written alike: a null is not lost."""
         text = (
