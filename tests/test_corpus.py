@@ -337,6 +337,7 @@ def test_the_corpus_is_as_described() -> None:
     assert any(re.search(r"(?m)^kind: List$|\"kind\": ?\"List\"", t) for t in texts.values())
     assert any(re.search(r"(?m)^---", t.strip()) for t in texts.values())
     assert any(re.search(r": \[[^\]\n]+\]", t) for t in texts.values())
+    assert any(re.search(r"(?m)^\.\.\.$", t) for t in texts.values())  # Document-end markers.
     for kind in ("Service", "Endpoints", "EndpointSlice", "Deployment", "ConfigMap", "CustomResourceDefinition"):
         assert any(re.search(rf'(?m)kind: {kind}$|"kind": ?"{kind}"', t) for t in texts.values()), kind
 
