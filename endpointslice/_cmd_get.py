@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import io as stdio
 import sys
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
 
-from . import io
+from . import _input, io
 from ._emit import emit_json_list, emit_yaml_list
 from ._gc import paused
 from ._text import line, printable
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
+from .errors import LoadError, Problem
 from .kinds import KubeObject, OtherObject, kind_of
 from .meta import ObjectMeta
 from .service import Service
 from .table import parse_timestamp, render_table
 
 HELP = "print EndpointSlices, Endpoints and Services as kubectl get does"
+# The loader's message for a field the API does not have.
+_UNKNOWN = "unknown field"
 
 
 def register(sub: Any) -> None:
@@ -29,6 +33,11 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", choices=("wide", "yaml", "json"), help="output format (default: a table)")
     p.add_argument("--now", metavar="TIMESTAMP", help="measure AGE against this RFC 3339 time instead of the clock")
     p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse objects with unknown fields (exit 2); by default they print as written, with a warning",
+    )
+    p.add_argument(
         "--show-managed-fields",
         action="store_true",
         help="keep metadata.managedFields in -o yaml|json output (hidden by default, as kubectl does)",
@@ -37,14 +46,16 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``get``; 0 on success, 2 if any input could not be read."""
+    """Run ``get``; 0 on success (unknown fields only warned about), 2 if any input could not be read."""
     now = None
     if args.now is not None:
         now = parse_timestamp(args.now)
         if now is None:
             print(f"endpointslice get: error: --now: not an RFC 3339 time: {args.now!r}", file=sys.stderr)
             return 2
-    docs, problems = io.load_paths(args.paths, keep_other_kinds=True)
+    docs, problems, unknown = _load(args.paths, strict=args.strict)
+    for problem in unknown:
+        print(f"endpointslice get: warning: {line(str(problem))}", file=sys.stderr)
     for problem in problems:
         print(f"endpointslice get: error: {line(str(problem))}", file=sys.stderr)
     if not docs and not problems:
@@ -91,6 +102,39 @@ def run(args: argparse.Namespace) -> int:
         elif not problems:
             print("No resources found.", file=sys.stderr)
     return 2 if problems else 0
+
+
+def _load(paths: Sequence[str], *, strict: bool) -> tuple[list[io.Document], list[Problem], list[Problem]]:
+    """The documents of *paths*, the problems that stop one from printing, and the unknown fields.
+
+    kubectl shows a file offline as written, fields it does not know included; so unless
+    *strict*, a document whose only problems are unknown fields is read again keeping them,
+    and they are reported as warnings rather than errors. Only a file that has one is read
+    twice (standard input is read once and kept for that).
+    """
+    stdin: IO[bytes] | IO[str] | None = None
+    if "-" in paths:
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        if stream is not None:
+            try:
+                text = _input.read_stream(stream, "<stdin>")
+            except LoadError as exc:
+                return [], list(exc.problems), []
+            stdin = stdio.BytesIO(text) if isinstance(text, bytes) else stdio.StringIO(text)
+    docs, problems = io.load_paths(paths, keep_other_kinds=True, stdin=stdin)
+    if strict or all(p.message != _UNKNOWN for p in problems):
+        return docs, problems, []
+    fatal = {(p.source, p.document) for p in problems if p.message != _UNKNOWN}
+    lenient = {(p.source, p.document) for p in problems if p.message == _UNKNOWN and p.document is not None} - fatal
+    if not lenient:
+        return docs, problems, []
+    if stdin is not None:
+        stdin.seek(0)
+    keep = lenient | {(d.source, d.index) for d in docs}
+    again, _ = io.load_paths(paths, ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
+    docs = [d for d in again if (d.source, d.index) in keep]
+    warned = [p for p in problems if (p.source, p.document) in lenient]
+    return docs, [p for p in problems if (p.source, p.document) not in lenient], warned
 
 
 def _taken_apart(obj: KubeObject) -> list[KubeObject]:
