@@ -664,10 +664,13 @@ class MirrorRun:
             )
             # The slices can be read back before their watch events arrive: wait for the events too.
             same = state["want"] == state["got"]
+            loose = legacy.ambiguous_keys(endpoints)
             if not same:
-                loose = legacy.ambiguous_keys(endpoints)
                 same = bool(loose) and legacy.loosened(state["want"], loose) == legacy.loosened(state["got"], loose)
-            return same and len(recorder.events) >= sum(writes.values())
+            # Where upstream keeps a duplicate by hash order, whether it rewrites a slice is its own
+            # (see below): wait for the creates and deletes only, not for updates it may not make.
+            needed = writes["ADDED"] + writes["DELETED"] if loose else sum(writes.values())
+            return same and len(recorder.events) >= needed
 
         settled = self.world.settle(agreed, recorder=recorder, quiet=0.5, timeout=20)
         if state.get("bug"):
