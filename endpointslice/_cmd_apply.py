@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         service = _load_service(args.service)
-        desired, managed_by = _desired(service, args.service, args.endpoints, args.managed_by)
+        desired, managed_by = _desired(service, args.service, args.endpoints, args.managed_by, prog=PROG)
         library = _library(args.client)
         client, context_namespace = _connect(library, args.kubeconfig, args.context)
     except _InputError as exc:

@@ -293,7 +293,13 @@ def _entries_from_list(node: Any, data: list[Any], source: str) -> list[Endpoint
 
 
 def _desired(
-    service: Service, service_path: str, path: str, managed_by: str | None, *, no_nodes: bool = False
+    service: Service,
+    service_path: str,
+    path: str,
+    managed_by: str | None,
+    *,
+    no_nodes: bool = False,
+    prog: str = PROG,
 ) -> tuple[DesiredState, str]:
     text = _read_text(path)
     source = _source(path)
@@ -333,7 +339,7 @@ def _desired(
         )
     if service.spec.selector:
         print(
-            f"{PROG}: warning: the Service has a selector, so the EndpointSlice controller also writes slices for it",
+            f"{prog}: warning: the Service has a selector, so the EndpointSlice controller also writes slices for it",
             file=sys.stderr,
         )
     try:

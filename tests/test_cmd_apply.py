@@ -264,3 +264,19 @@ def test_insecure_skip_tls_verify_prints_no_warning(tmp_path: Path, capsys: pyte
     assert err.startswith("endpointslice apply: error: get shop/web: ")
     assert err.count("\n") == 1
     assert [str(w.message) for w in shown] == []
+
+
+def test_the_selector_warning_names_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A warning from apply's input names apply, not pack (whose input rules it shares)."""
+    service, addresses = _inputs(tmp_path)
+    data = json.loads(Path(service).read_text())
+    data["spec"]["selector"] = {"app": "web"}
+    Path(service).write_text(json.dumps(data))
+
+    main(["apply", service, addresses, "--kubeconfig", _kubeconfig(tmp_path)])
+
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "endpointslice apply: warning: the Service has a selector, so the EndpointSlice controller also writes slices"
+    )
+    assert "endpointslice pack" not in err
