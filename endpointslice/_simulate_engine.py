@@ -417,17 +417,17 @@ class Tally:
 
 
 class Runner:
-    """One controller replaying events; `tally` holds the counts."""
+    """One controller replaying events; `tally` holds the counts, `objects` how many objects it keeps now.
+
+    `objects` is a plain attribute, kept by each runner as it writes: the replay reads it
+    after every event, and a property cost a Python call there.
+    """
 
     tally: Tally
+    objects: int
 
     def replay(self, event: Event, /) -> None:
         """Sync on *event*: compute the writes, count them and their sizes."""
-        raise NotImplementedError
-
-    @property
-    def objects(self) -> int:
-        """How many objects the controller keeps now."""
         raise NotImplementedError
 
 
@@ -485,7 +485,11 @@ class SliceRunner(Runner):
         # Per Pod, the endpoint last given to the reconciler: its reference and addresses are
         # kept for the Pod's next phase, and it is what a remove names.
         self._given: dict[int, Endpoint] = {}
-        self.count = 0
+        # Per Pod, the lengths of its strings (``()``: not all plain), and entry sizes by Pod
+        # phase and those lengths: see `_pod_entry_size`.
+        self._pod_lengths: dict[int, tuple[int, ...]] = {}
+        self._pod_sizes: dict[tuple[Phase, tuple[int, ...]], Size] = {}
+        self.objects = 0
         self.endpoints = 0
         if exists:
             self._create(pods, count=False)
@@ -625,7 +629,7 @@ class SliceRunner(Runner):
             tally.write(*self._size(eps), delete=True)
             self._sums.pop(eps.metadata.name or "", None)
             self._last_frame.pop(eps.metadata.name or "", None)
-        self.count += len(plan.creates) - len(plan.deletes)
+        self.objects += len(plan.creates) - len(plan.deletes)
 
     def _count_edit(self, update: SliceUpdate, at: int, came: Endpoint | None, went: Endpoint | None) -> None:
         """Count *update*, which the reconciler says is its previous slice with one entry edited at *at*."""
@@ -653,9 +657,9 @@ class SliceRunner(Runner):
         self.reconciler = IncrementalReconciler(
             self.service, list(given.values()), [], max_endpoints_per_slice=self.limit, managed_by=CONTROLLER_NAME
         )
-        self.count = len(self.reconciler.slices)
+        self.objects = len(self.reconciler.slices)
         if count:
-            self.count = 0
+            self.objects = 0
             self._count(self.reconciler.initial_plan)
 
     def _bound(self) -> int:
@@ -673,6 +677,7 @@ class SliceRunner(Runner):
         if change is Change.REMOVE:
             # The Pod has not changed since its last event: its last endpoint names it.
             endpoint = given.pop(pod.index, None) or endpoint_for(pod, self.namespace)
+            self._pod_lengths.pop(pod.index, None)  # Gone for good: its entry is not sized again.
             plan = reconciler.remove(endpoint)
             self.endpoints -= 1
         else:
@@ -690,22 +695,83 @@ class SliceRunner(Runner):
                 self.endpoints += 1
             else:
                 plan = reconciler.change(endpoint)
-        if self.compact and self.count + len(plan.creates) - len(plan.deletes) > self._bound():
-            plan = self._compacted(reconciler, plan)
+        if self.compact and self.objects + len(plan.creates) - len(plan.deletes) > self._bound():
+            self._count(self._compacted(reconciler, plan))
+            return
+        edit = reconciler.last_edit
+        if edit is None:
+            self._count(plan)
+            return
+        # One entry of one slice edited, as the reconciler says (its plan is that one update):
+        # sized from that edit alone. This is `_count_edit` and `_edited`, inline: it runs for
+        # nearly every event.
+        eps, at, came, went = edit
+        meta = eps.metadata
+        name = meta.name or ""
+        known = self._sums.get(name)
+        if known is None or known[0] is not plan.updates[0].previous.endpoints:
+            self._count(plan)
+            return
+        last = self._last_frame.get(name)
+        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
+            frame = last[3]
         else:
-            edit = reconciler.last_edit
-            updates = plan.updates
-            if (
-                edit is not None
-                and len(updates) == 1
-                and updates[0].slice is edit[0]
-                and not plan.creates
-                and not plan.deletes
-            ):
-                # One entry of one slice edited, as the reconciler says: sized from that edit alone.
-                self._count_edit(updates[0], edit[1], edit[2], edit[3])
-                return
-        self._count(plan)
+            frame = self._frame(eps)
+        _, json_sum, proto_sum, entries = known
+        if came is None:
+            size = entries.pop(at)
+            json_sum -= size.json
+            proto_sum -= size.proto
+        else:
+            size = self._pod_entry_size(pod, came) if came is endpoint else self.entry_size(came)
+            json_sum += size.json
+            proto_sum += size.proto
+            if went is None:
+                entries.insert(at, size)
+            else:
+                gone = entries[at]
+                entries[at] = size
+                json_sum -= gone.json
+                proto_sum -= gone.proto
+        self._sums[name] = (eps.endpoints or (), json_sum, proto_sum, entries)
+        # `Tally.write`, inline.
+        tally = self.tally
+        tally.updates += 1
+        written = frame.json - 1 + json_sum
+        tally.bytes_written += written
+        tally.peak_object = max(tally.peak_object, written)
+        watchers = tally.watchers
+        tally.wire_json += written * watchers
+        tally.wire_proto += (frame.proto + proto_sum) * watchers
+
+    def _pod_entry_size(self, pod: SimPod, endpoint: Endpoint) -> Size:
+        """`entry_size` of *endpoint*, the one built for *pod* in its phase, by its Pod's string lengths.
+
+        The lengths are taken once per Pod (its strings do not change with its phase), so
+        sizing an entry costs two lookups instead of checking every field of the endpoint.
+        """
+        index = pod.index
+        lengths = self._pod_lengths.get(index)
+        if lengths is None:
+            ref = endpoint.target_ref
+            strings = (pod.ip, pod.name, pod.uid, pod.node, pod.zone, self.namespace)
+            plain = (
+                ref is not None
+                and endpoint.addresses == (pod.ip,)
+                and (ref.kind, ref.name, ref.namespace, ref.uid) == ("Pod", pod.name, self.namespace, pod.uid)
+                and (endpoint.node_name, endpoint.zone) == (pod.node, pod.zone)
+                and _plain("".join(strings))
+            )
+            lengths = self._pod_lengths[index] = tuple(map(len, strings)) if plain else ()
+        if not lengths:
+            return self.entry_size(endpoint)
+        key = (pod.phase, lengths)
+        size = self._pod_sizes.get(key)
+        if size is None or endpoint.conditions is not _CONDITIONS[pod.phase]:
+            size = self.entry_size(endpoint)
+            if endpoint.conditions is _CONDITIONS[pod.phase]:
+                self._pod_sizes[key] = size
+        return size
 
     def _service_event(self, event: Event) -> None:
         if event.change is Change.CREATE_SERVICE:
@@ -736,10 +802,6 @@ class SliceRunner(Runner):
             managed_by=CONTROLLER_NAME,
         )
         return compacted
-
-    @property
-    def objects(self) -> int:
-        return self.count
 
 
 class _Addresses:
@@ -828,6 +890,7 @@ class EndpointsRunner(Runner):
         self.ready = _Addresses()
         self.not_ready = _Addresses()
         self.exists = False
+        self.objects = 0
         self._frames: dict[tuple[bool, bool, bool], Size] = {}
         self._shape: Endpoints | None = None
         self.where: dict[int, _Addresses] = {}
@@ -925,6 +988,7 @@ class EndpointsRunner(Runner):
 
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
         self.exists = True
+        self.objects = 1
         self.where = {}
         for pod in pods:
             target = self._place(pod)
@@ -948,6 +1012,7 @@ class EndpointsRunner(Runner):
             size = self.size()
             self.tally.write(size.json, size.proto, delete=True)
             self.exists = False
+            self.objects = 0
             return
         pod = event.pod
         assert pod is not None  # noqa: S101  # Pod events always carry their Pod.
@@ -974,10 +1039,6 @@ class EndpointsRunner(Runner):
             self.tally.updates += 1
             size = self.size()
             self.tally.write(size.json, size.proto)
-
-    @property
-    def objects(self) -> int:
-        return int(self.exists)
 
     def model(self, pods: Sequence[SimPod]) -> Endpoints | None:
         """The real controller's object for *pods* (slow; for checks)."""

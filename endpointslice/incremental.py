@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import heapq
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -95,7 +95,45 @@ class _Names:
         return heap[0]
 
 
-_set_field = object.__setattr__
+_new = object.__new__
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The setter of slot *name* of *cls* (found along its bases; a `KeyError` at import if there is none)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            setter: Callable[[object, object], None] = vars(klass)[name].__set__
+            return setter
+    raise KeyError(name)
+
+
+# Every event builds a slice, an update and a plan. Their constructors (frozen attrs classes) set
+# each field through a Python-level call; these set the slots directly, which cost half as much.
+# A test holds each builder to its class's fields, so a field added later cannot be left unset.
+_slice_metadata = _slot_setter(EndpointSlice, "metadata")
+_slice_address_type = _slot_setter(EndpointSlice, "address_type")
+_slice_endpoints = _slot_setter(EndpointSlice, "endpoints")
+_slice_ports = _slot_setter(EndpointSlice, "ports")
+_slice_written = _slot_setter(EndpointSlice, "_written")
+_update_previous = _slot_setter(SliceUpdate, "previous")
+_update_slice = _slot_setter(SliceUpdate, "slice")
+_plan_creates = _slot_setter(Plan, "creates")
+_plan_updates = _slot_setter(Plan, "updates")
+_plan_deletes = _slot_setter(Plan, "deletes")
+_plan_skipped = _slot_setter(Plan, "skipped")
+
+
+def _update_plan(previous: EndpointSlice, eps: EndpointSlice) -> Plan:
+    """``Plan(updates=(SliceUpdate(previous=previous, slice=eps),))``, built without the constructors' calls."""
+    update: SliceUpdate = _new(SliceUpdate)
+    _update_previous(update, previous)
+    _update_slice(update, eps)
+    plan: Plan = _new(Plan)
+    _plan_creates(plan, ())
+    _plan_updates(plan, (update,))
+    _plan_deletes(plan, ())
+    _plan_skipped(plan, ())
+    return plan
 
 
 def _rewritten(
@@ -111,12 +149,12 @@ def _rewritten(
         return EndpointSlice(
             metadata=meta, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
         )
-    eps: EndpointSlice = object.__new__(EndpointSlice)
-    _set_field(eps, "metadata", meta)
-    _set_field(eps, "address_type", previous.address_type)
-    _set_field(eps, "endpoints", endpoints)
-    _set_field(eps, "ports", previous.ports)
-    _set_field(eps, "_written", None)  # Built in code: dumped in the stored form, as __init__ would say.
+    eps: EndpointSlice = _new(EndpointSlice)
+    _slice_metadata(eps, meta)
+    _slice_address_type(eps, previous.address_type)
+    _slice_endpoints(eps, endpoints)
+    _slice_ports(eps, previous.ports)
+    _slice_written(eps, None)  # Built in code: dumped in the stored form, as __init__ would say.
     return eps
 
 
@@ -390,14 +428,32 @@ class IncrementalReconciler:
         eps = _rewritten(previous, meta, endpoints, checked=checked)
         if not hinted:
             eps = apply_hints(eps, self._traffic)
-        eps = _with_annotation(eps, trigger_time)
+        if trigger_time is not None or eps.metadata.annotations is not None:
+            eps = _with_annotation(eps, trigger_time)
         self.last_edit = (eps, *edit) if edit is not None and eps.endpoints is endpoints else None
         name = meta.name or ""
         self._refile(name, previous, len(endpoints))
         if fresh:
             self._stale.discard(name)
         self._all[name] = eps
-        return Plan(updates=(SliceUpdate(previous=previous, slice=eps),))
+        return _update_plan(previous, eps)
+
+    def _edited(self, name: str, previous: EndpointSlice, endpoints: tuple[Endpoint, ...]) -> EndpointSlice:
+        """`_write`'s slice when nothing needs doing but the edit: same metadata, no hints, every entry checked.
+
+        The caller has checked that *previous* is not stale, that the traffic distribution is
+        ``None`` and the new entry carries no hints, that its labels are the Service's, that
+        it carries no annotations and that no trigger time is given; it refiles the slice,
+        sets `last_edit` and builds the plan.
+        """
+        eps: EndpointSlice = _new(EndpointSlice)
+        _slice_metadata(eps, previous.metadata)
+        _slice_address_type(eps, previous.address_type)
+        _slice_endpoints(eps, endpoints)
+        _slice_ports(eps, previous.ports)
+        _slice_written(eps, None)
+        self._all[name] = eps
+        return eps
 
     def _needs_full(self, family: AddressType, *, new_family: bool) -> bool:
         return (
@@ -414,16 +470,24 @@ class IncrementalReconciler:
                 family the Service does not serve.
         """
         canonical, family, identity = self._canonical(endpoint)
-        if identity in self._desired:
+        desired = self._desired
+        if identity in desired:
             return self.change(canonical, trigger_time=trigger_time)
-        # The family set changes exactly when the new endpoint's family had no endpoint.
-        new_family = family not in self._family_sizes
-        self._desired[identity] = canonical
-        self._set_family(identity, family)
-        if self._needs_full(family, new_family=new_family):
+        counts = self._family_sizes
+        had = counts.get(family, 0)
+        desired[identity] = canonical
+        # `_set_family`, inline: a new identity has no family yet (`_family` follows `_desired`).
+        self._family[identity] = family
+        counts[family] = had + 1
+        sizes = self._buckets.get(family)
+        # `_needs_full`, inline: the family set changes exactly when the new endpoint's family
+        # had no endpoint; and no slice of the family may hold one.
+        if not had or not sizes or not any(sizes) or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
-        target = self._best_fit(family)
-        if target is None:
+        # `_best_fit`, inline. Only the counts that exist are looked at: at most one per endpoint a slice can hold.
+        limit = self._limit
+        best = max((size for size in sizes if size < limit), default=-1) if limit > 1 else -1
+        if best < 0:
             created = new_slice(
                 self._service,
                 family,
@@ -437,22 +501,46 @@ class IncrementalReconciler:
                 (created,), self._names, service_name=self._service.metadata.name or "", taken=self._all.keys()
             )
             return self._store(Plan(creates=(_with_annotation(named, trigger_time),)))
+        names = sizes[best]
+        target = names.first()
         previous = self._all[target]
         self._members[target].append(identity)
         self._where[identity] = target
-        fresh = target not in self._stale
-        entry, hinted = self._bare(canonical)
         before = previous.endpoints or ()
-        return self._write(
-            previous,
-            (*before, entry),
-            previous.metadata.labels,
-            trigger_time,
-            fresh=fresh,
-            hinted=hinted and fresh,
-            checked=entry.__class__ is Endpoint,
-            edit=(len(before), entry, None),
-        )
+        at = len(before)
+        meta = previous.metadata
+        if (
+            target in self._stale
+            or self._traffic is not None
+            or canonical.hints is not None
+            or canonical.__class__ is not Endpoint
+            or trigger_time is not None
+            or meta.annotations is not None
+        ):
+            fresh = target not in self._stale
+            entry, hinted = self._bare(canonical)
+            return self._write(
+                previous,
+                (*before, entry),
+                meta.labels,
+                trigger_time,
+                fresh=fresh,
+                hinted=hinted and fresh,
+                checked=entry.__class__ is Endpoint,
+                edit=(at, entry, None),
+            )
+        # Nearly every add: the entry goes at the end of a slice that is as it should be.
+        eps = self._edited(target, previous, (*before, canonical))
+        self.last_edit = (eps, at, canonical, None)
+        # `_refile`, inline: the slice leaves the bucket best fit found it in for the next one.
+        names.discard(target)
+        if not names.live:
+            del sizes[best]
+        moved = sizes.get(best + 1)
+        if moved is None:
+            moved = sizes[best + 1] = _Names()
+        moved.add(target)
+        return _update_plan(previous, eps)
 
     def _best_fit(self, family: AddressType) -> str | None:
         if self._limit <= 1:
@@ -467,67 +555,97 @@ class IncrementalReconciler:
     def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""
         _, _, identity = self._canonical(endpoint)
-        if identity not in self._desired:
+        desired = self._desired
+        if identity not in desired:
             self.last_edit = None
             return Plan()
-        family = self._family.get(identity)
-        del self._desired[identity]
-        self._set_family(identity, None)
+        del desired[identity]
+        # `_set_family(identity, None)`, inline (`_family` follows `_desired`).
+        family = self._family.pop(identity)
+        counts = self._family_sizes
+        left = counts[family] - 1
+        if left:
+            counts[family] = left
+        else:
+            del counts[family]
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
-        # When the family's last endpoint goes, the family set changes: upstream then recycles
-        # the emptied slice into a placeholder, which the full reconcile reproduces.
-        emptied = family is not None and family not in self._family_sizes
-        if previous is None or emptied or self._service.metadata.deletion_timestamp is not None:
+        # When the family's last endpoint goes (*left* is 0), the family set changes: upstream
+        # then recycles the emptied slice into a placeholder, which the full reconcile reproduces.
+        if previous is None or not left or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
-        if len(previous.endpoints or ()) <= 1:
+        endpoints = previous.endpoints or ()
+        if len(endpoints) <= 1:
             return self._store(Plan(deletes=(previous,)))
-        members = self._members[name or ""]
+        name = name or ""
+        members = self._members[name]
         at = members.index(identity)
         del members[at]
         del self._where[identity]
-        stale = name in self._stale
-        edit = None
-        if stale:
-            kept = tuple(self._desired[i] for i in members)
-        else:
-            # The other entries stay as they are, the same objects: only the one that went is cut out.
-            endpoints = previous.endpoints or ()
-            kept = endpoints[:at] + endpoints[at + 1 :]
+        if name in self._stale:
+            kept = tuple(desired[i] for i in members)
+            return self._write(previous, kept, self._labels, trigger_time, fresh=True)
+        # The other entries stay as they are, the same objects: only the one that went is cut out.
+        kept = endpoints[:at] + endpoints[at + 1 :]
+        meta = previous.metadata
+        if self._labels is not meta.labels or trigger_time is not None or meta.annotations is not None:
             edit = (at, None, endpoints[at])
-        return self._write(
-            previous, kept, self._labels, trigger_time, fresh=True, hinted=not stale, checked=not stale, edit=edit
-        )
+            return self._write(
+                previous, kept, self._labels, trigger_time, fresh=True, hinted=True, checked=True, edit=edit
+            )
+        eps = self._edited(name, previous, kept)
+        self.last_edit = (eps, at, None, endpoints[at])
+        self._refile(name, previous, len(kept))
+        return _update_plan(previous, eps)
 
     def change(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """New fields for a known endpoint (matched by identity); an unknown one is added."""
         canonical, family, identity = self._canonical(endpoint)
-        if identity not in self._desired:
+        desired = self._desired
+        if identity not in desired:
             return self.add(canonical, trigger_time=trigger_time)
-        self._desired[identity] = canonical
+        desired[identity] = canonical
         if self._family.get(identity) is not family:
             self._set_family(identity, family)
         name = self._where.get(identity)
         previous = self._all.get(name) if name is not None else None
         if previous is None or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
-        members = self._members[name or ""]
+        name = name or ""
+        members = self._members[name]
         at = members.index(identity)
         endpoints = previous.endpoints or ()
-        if not endpoint_changed(canonical, endpoints[at]):
+        went = endpoints[at]
+        if not endpoint_changed(canonical, went):
             # Not written, but the desired entry may differ in fields the comparison ignores.
-            self._stale.add(name or "")
+            self._stale.add(name)
             self.last_edit = None
             return Plan()
-        edit = None
         if name in self._stale:
-            kept = tuple(self._desired[i] for i in members)
-            hinted = checked = False
-        else:
+            kept = tuple(desired[i] for i in members)
+            return self._write(previous, kept, self._labels, trigger_time, fresh=True)
+        meta = previous.metadata
+        if (
+            self._traffic is not None
+            or canonical.hints is not None
+            or canonical.__class__ is not Endpoint
+            or self._labels is not meta.labels
+            or trigger_time is not None
+            or meta.annotations is not None
+        ):
             entry, hinted = self._bare(canonical)
             kept = (*endpoints[:at], entry, *endpoints[at + 1 :])
-            checked = entry.__class__ is Endpoint
-            edit = (at, entry, endpoints[at])
-        return self._write(
-            previous, kept, self._labels, trigger_time, fresh=True, hinted=hinted, checked=checked, edit=edit
-        )
+            return self._write(
+                previous,
+                kept,
+                self._labels,
+                trigger_time,
+                fresh=True,
+                hinted=hinted,
+                checked=entry.__class__ is Endpoint,
+                edit=(at, entry, went),
+            )
+        # Nearly every change: one entry replaced in a slice that is as it should be (its size stays).
+        eps = self._edited(name, previous, (*endpoints[:at], canonical, *endpoints[at + 1 :]))
+        self.last_edit = (eps, at, canonical, went)
+        return _update_plan(previous, eps)

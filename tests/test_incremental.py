@@ -22,9 +22,9 @@ from endpointslice import (
     strategies,
 )
 from endpointslice.enums import AddressType
-from endpointslice.incremental import IncrementalReconciler
+from endpointslice.incremental import IncrementalReconciler, _rewritten, _update_plan
 from endpointslice.packing import NameStrategy, PackingError, desired_from_endpoints
-from endpointslice.reconcile import Plan, reconcile
+from endpointslice.reconcile import Plan, SliceUpdate, reconcile
 
 
 def svc(*, families: tuple[str, ...] = ("IPv4", "IPv6"), traffic: str | None = None) -> Service:
@@ -395,3 +395,50 @@ def test_law_the_canonical_fast_path_gives_what_the_desired_state_does(
         return canonical, group.address_type, identity
 
     assert _canonical_or_error(lambda: r._canonical(endpoint)) == _canonical_or_error(slow)
+
+
+def test_the_unchecked_builders_equal_the_constructors() -> None:
+    # The reconciler builds each event's slice, update and plan by setting their slots; every
+    # field, compared one by one: a field the builders forgot would be an unset slot here.
+    r = IncrementalReconciler(svc(families=("IPv4",)), [ep(1), ep(2)], [], managed_by="me")
+    (previous,) = r.slices
+    endpoints = (*(previous.endpoints or ()), ep(3))
+    checked = EndpointSlice(
+        metadata=previous.metadata, address_type=previous.address_type, endpoints=endpoints, ports=previous.ports
+    )
+    name = previous.metadata.name or ""
+    rewritten = _rewritten(previous, previous.metadata, endpoints, checked=True)
+    for built in (rewritten, r._edited(name, previous, endpoints)):
+        assert attrs.asdict(built, recurse=False) == attrs.asdict(checked, recurse=False)
+        assert built._written is checked._written  # type: ignore[attr-defined]  # The slot beside the fields.
+        assert built == checked
+    plan = _update_plan(previous, checked)
+    expected = Plan(updates=(SliceUpdate(previous=previous, slice=checked),))
+    assert attrs.asdict(plan, recurse=False) == attrs.asdict(expected, recurse=False)
+    assert attrs.asdict(plan.updates[0], recurse=False) == attrs.asdict(expected.updates[0], recurse=False)
+    assert plan == expected
+
+
+def test_the_common_events_take_the_direct_path_and_plan_as_the_full_reconcile() -> None:
+    # The events a rolling update makes (no traffic distribution, no trigger time, slices
+    # already written once) skip `_write`: each still plans exactly as the full reconcile.
+    service = svc(families=("IPv4",))
+    r = IncrementalReconciler(service, [ep(i) for i in range(1, 12)], [], max_endpoints_per_slice=4, managed_by="me")
+    direct = 0
+    original = r._edited
+
+    def counting(name: str, previous: EndpointSlice, endpoints: tuple[Endpoint, ...]) -> EndpointSlice:
+        nonlocal direct
+        direct += 1
+        return original(name, previous, endpoints)
+
+    r._edited = counting  # type: ignore[method-assign]  # A spy on the direct path.
+    events: list[tuple[str, Endpoint]] = []
+    for i in range(1, 12):
+        events += [("remove", ep(i)), ("add", ep(i + 20)), ("change", ep(i + 20, ready=False)), ("add", ep(i + 40))]
+    for kind, endpoint in events:
+        before = r.slices
+        plan = getattr(r, kind)(endpoint)
+        assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=4, managed_by="me")
+        check_last_edit(r, plan)
+    assert direct > len(events) // 2
