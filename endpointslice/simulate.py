@@ -346,27 +346,28 @@ def simulate(
         zones=workload.zones,
         seed=workload.seed,
     )
-    start = _w.initial(cluster, workload.pods)
-    exists = workload.scenario is not Scenario.CREATE_DELETE
-    events = _events(workload, cluster)
-    watchers = workload.nodes if workload.watchers is None else workload.watchers
-    runners: list[tuple[Runner, dict[str, object]]] = [
-        (
-            EndpointsRunner(service, start, limit=endpoints_limit, watchers=watchers, exists=exists),
-            {"controller": Controller.ENDPOINTS},
-        )
-    ]
-    for size in max_endpoints_per_slice:
-        for strategy in strategies:
-            runner = SliceRunner(
-                service, start, limit=size, compact=strategy is Strategy.COMPACT, watchers=watchers, exists=exists
-            )
-            kind = {"controller": Controller.ENDPOINT_SLICE, "max_endpoints_per_slice": size, "strategy": strategy}
-            runners.append((runner, kind))
-    # The replay keeps what it builds (each controller's state, the series) and drops the rest
-    # by reference counting, so the collector's passes over the growing state find nothing:
-    # paused, as for any bulk build (`endpointslice._gc`).
+    # The workload, the controllers' first states and the replay keep what they build (the Pods
+    # and events, each controller's state, the series) and drop the rest by reference counting,
+    # so the collector's passes over the growing state find nothing: paused, as for any bulk
+    # build (`endpointslice._gc`).
     with _gc.paused():
+        start = _w.initial(cluster, workload.pods)
+        exists = workload.scenario is not Scenario.CREATE_DELETE
+        events = _events(workload, cluster)
+        watchers = workload.nodes if workload.watchers is None else workload.watchers
+        runners: list[tuple[Runner, dict[str, object]]] = [
+            (
+                EndpointsRunner(service, start, limit=endpoints_limit, watchers=watchers, exists=exists),
+                {"controller": Controller.ENDPOINTS},
+            )
+        ]
+        for size in max_endpoints_per_slice:
+            for strategy in strategies:
+                runner = SliceRunner(
+                    service, start, limit=size, compact=strategy is Strategy.COMPACT, watchers=watchers, exists=exists
+                )
+                kind = {"controller": Controller.ENDPOINT_SLICE, "max_endpoints_per_slice": size, "strategy": strategy}
+                runners.append((runner, kind))
         replay([r for r, _ in runners], events, progress=progress)
     runs = tuple(_run(r, r.tally, samples, **kind) for r, kind in runners)
     adds = sum(1 for e in events if e.change is _w.Change.ADD)
