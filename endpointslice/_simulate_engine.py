@@ -745,7 +745,7 @@ class SliceRunner(Runner):
         tally.wire_proto += (frame.proto + proto_sum) * watchers
 
     def _pod_entry_size(self, pod: SimPod, endpoint: Endpoint) -> Size:
-        """`entry_size` of *endpoint*, the one built for *pod* in its phase, by its Pod's string lengths.
+        """`entry_size` of *endpoint*, built for *pod* in its phase by `endpoint_for`, by its Pod's string lengths.
 
         The lengths are taken once per Pod (its strings do not change with its phase), so
         sizing an entry costs two lookups instead of checking every field of the endpoint.
@@ -753,24 +753,15 @@ class SliceRunner(Runner):
         index = pod.index
         lengths = self._pod_lengths.get(index)
         if lengths is None:
-            ref = endpoint.target_ref
             strings = (pod.ip, pod.name, pod.uid, pod.node, pod.zone, self.namespace)
-            plain = (
-                ref is not None
-                and endpoint.addresses == (pod.ip,)
-                and (ref.kind, ref.name, ref.namespace, ref.uid) == ("Pod", pod.name, self.namespace, pod.uid)
-                and (endpoint.node_name, endpoint.zone) == (pod.node, pod.zone)
-                and _plain("".join(strings))
-            )
+            plain = _plain("".join(strings))
             lengths = self._pod_lengths[index] = tuple(map(len, strings)) if plain else ()
         if not lengths:
             return self.entry_size(endpoint)
         key = (pod.phase, lengths)
         size = self._pod_sizes.get(key)
-        if size is None or endpoint.conditions is not _CONDITIONS[pod.phase]:
-            size = self.entry_size(endpoint)
-            if endpoint.conditions is _CONDITIONS[pod.phase]:
-                self._pod_sizes[key] = size
+        if size is None:
+            size = self._pod_sizes[key] = self.entry_size(endpoint)
         return size
 
     def _service_event(self, event: Event) -> None:
@@ -1068,7 +1059,7 @@ def replay(
             for event in events[start : start + chunk]:
                 step(event)
                 now = runner.objects
-                peak = max(peak, now)
+                peak = now if now > peak else peak
                 wire.append(tally.wire_json)
                 objects.append(now)
             done += min(chunk, len(events) - start)

@@ -23,6 +23,10 @@ class Phase(enum.Enum):
     NOT_READY = "NotReady"
     TERMINATING = "Terminating"
 
+    # The simulator keys tables by phase on every event; `Enum.__hash__` is a Python function.
+    # Members are singletons compared by identity, so the identity hash is as correct, in C.
+    __hash__ = object.__hash__
+
 
 class Change(enum.Enum):
     """What one event does."""
