@@ -829,6 +829,25 @@ class _Addresses:
             self.prefix_proto += size.proto - self.proto[prefix]
         return at
 
+    def extend(self, items: Iterable[tuple[tuple[str, bool, str], Size]]) -> None:
+        """Insert every (key, size) of *items*, new keys all: sorted once when the list is empty.
+
+        A Service's first state lists thousands of addresses; inserting each in order moved
+        the list's tail every time.
+        """
+        if self.keys:
+            for key, size in items:
+                self.insert(key, size)
+            return
+        ordered = sorted(items, key=operator.itemgetter(0))
+        self.keys = [key for key, _ in ordered]
+        self.json = [size.json for _, size in ordered]
+        self.proto = [size.proto for _, size in ordered]
+        self.total_json = sum(self.json)
+        self.total_proto = sum(self.proto)
+        # No prefix summed yet: `first` sums the one it is asked for.
+        self.prefix = self.prefix_json = self.prefix_proto = 0
+
     def remove(self, key: tuple[str, bool, str]) -> int:
         at = bisect.bisect_left(self.keys, key)
         del self.keys[at]
@@ -980,13 +999,16 @@ class EndpointsRunner(Runner):
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
         self.exists = True
         self.objects = 1
-        self.where = {}
+        self.where = where = {}
+        listed: dict[bool, list[tuple[tuple[str, bool, str], Size]]] = {True: [], False: []}
+        ready = self.ready
         for pod in pods:
             target = self._place(pod)
             if target is not None:
-                key, size = self._address(pod)
-                target.insert(key, size)
-                self.where[pod.index] = target
+                listed[target is ready].append(self._address(pod))
+                where[pod.index] = target
+        ready.extend(listed[True])
+        self.not_ready.extend(listed[False])
         if count:
             self.tally.creates += 1
             size = self.size()

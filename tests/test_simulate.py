@@ -289,6 +289,33 @@ def test_an_address_lists_prefix_sums_follow_any_inserts_removes_and_counts(
         assert addresses.first(count) == Size(sum(s.json for s in first), sum(s.proto for s in first))
 
 
+@given(
+    st.lists(st.integers(0, 60), unique=True, max_size=30),
+    st.lists(st.integers(0, 60), unique=True, max_size=10),
+    st.integers(0, 40),
+)
+def test_an_address_list_extended_at_once_is_the_list_inserted_one_by_one(
+    first: list[int], later: list[int], count: int
+) -> None:
+    # The first state is sorted once instead of inserted in order: the same keys, sizes and sums.
+    def item(n: int) -> tuple[tuple[str, bool, str], Size]:
+        return (f"10.0.0.{n}", True, f"uid-{n}"), Size(n + 10, n + 3)
+
+    one_by_one, at_once = _Addresses(), _Addresses()
+    for n in first:
+        one_by_one.insert(*item(n))
+    at_once.extend(item(n) for n in first)
+    fresh = [n for n in later if n not in first]
+    for n in fresh:
+        one_by_one.insert(*item(n))
+    at_once.extend(item(n) for n in fresh)
+    for addresses in (one_by_one, at_once):
+        assert addresses.first(count) == addresses.first(count)  # Moves the prefix, then reads it again.
+    assert (at_once.keys, at_once.json, at_once.proto) == (one_by_one.keys, one_by_one.json, one_by_one.proto)
+    assert (at_once.total_json, at_once.total_proto) == (one_by_one.total_json, one_by_one.total_proto)
+    assert at_once.first(count) == one_by_one.first(count)
+
+
 def test_a_write_sizes_only_the_endpoints_it_changed() -> None:
     # Regression: every write summed its whole slice, 100 entries for a one-endpoint change.
     workload = Workload(pods=250, nodes=3)
