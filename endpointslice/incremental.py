@@ -289,10 +289,16 @@ class IncrementalReconciler:
         names = None if sizes is None else sizes.get(before)
         if sizes is None or names is None or name not in names.live:
             return  # Not filed (another port set): neither is the new slice.
+        moved = sizes.get(size)
+        if moved is None and len(names.live) == 1:
+            # Alone in its bucket, and no bucket for the new size: the bucket moves whole (a
+            # rolling update does this on nearly every event, which made a new bucket each time).
+            del sizes[before]
+            sizes[size] = names
+            return
         names.discard(name)
         if not names.live:
             del sizes[before]
-        moved = sizes.get(size)
         if moved is None:
             moved = sizes[size] = _Names()
         moved.add(name)
@@ -486,7 +492,12 @@ class IncrementalReconciler:
             return self._full(trigger_time)
         # `_best_fit`, inline. Only the counts that exist are looked at: at most one per endpoint a slice can hold.
         limit = self._limit
-        best = max((size for size in sizes if size < limit), default=-1) if limit > 1 else -1
+        if limit <= 1:
+            best = -1
+        elif limit - 1 in sizes:
+            best = limit - 1  # The fullest a slice with room can be: the common case, found at once.
+        else:
+            best = max((size for size in sizes if size < limit), default=-1)
         if best < 0:
             created = new_slice(
                 self._service,
@@ -500,7 +511,11 @@ class IncrementalReconciler:
             (named,) = name_slices(
                 (created,), self._names, service_name=self._service.metadata.name or "", taken=self._all.keys()
             )
-            return self._store(Plan(creates=(_with_annotation(named, trigger_time),)))
+            plan = self._store(Plan(creates=(_with_annotation(named, trigger_time),)))
+            # The new slice holds the one desired entry with its hints applied: not stale, so
+            # the adds that fill it next take the direct path instead of rebuilding it each time.
+            self._stale.discard(self._where[identity])
+            return plan
         names = sizes[best]
         target = names.first()
         previous = self._all[target]
@@ -533,13 +548,17 @@ class IncrementalReconciler:
         eps = self._edited(target, previous, (*before, canonical))
         self.last_edit = (eps, at, canonical, None)
         # `_refile`, inline: the slice leaves the bucket best fit found it in for the next one.
-        names.discard(target)
-        if not names.live:
-            del sizes[best]
         moved = sizes.get(best + 1)
-        if moved is None:
-            moved = sizes[best + 1] = _Names()
-        moved.add(target)
+        if moved is None and len(names.live) == 1:
+            del sizes[best]
+            sizes[best + 1] = names
+        else:
+            names.discard(target)
+            if not names.live:
+                del sizes[best]
+            if moved is None:
+                moved = sizes[best + 1] = _Names()
+            moved.add(target)
         return _update_plan(previous, eps)
 
     def _best_fit(self, family: AddressType) -> str | None:

@@ -442,3 +442,25 @@ def test_the_common_events_take_the_direct_path_and_plan_as_the_full_reconcile()
         assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=4, managed_by="me")
         check_last_edit(r, plan)
     assert direct > len(events) // 2
+
+
+def test_a_slice_an_add_creates_is_not_stale_and_moves_between_buckets_whole() -> None:
+    # Regression: a slice created by an add was marked stale, so every add that filled it next
+    # rebuilt it from the desired entries; and a slice alone in its bucket made a new bucket
+    # on every event. Plans stay those of the full reconcile.
+    service = svc(families=("IPv4",))
+    r = IncrementalReconciler(service, [ep(i) for i in range(1, 4)], [], max_endpoints_per_slice=3, managed_by="me")
+    before = r.slices
+    plan = r.add(ep(10))
+    assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=3, managed_by="me")
+    assert len(plan.creates) == 1
+    old = {s.metadata.name for s in before}
+    (created,) = {s.metadata.name for s in r.slices} - old
+    assert r._stale == old
+    bucket = r._buckets[AddressType.IPV4][1]
+    before = r.slices
+    plan = r.add(ep(11))
+    assert plan == reconcile(service, r.endpoints, before, max_endpoints_per_slice=3, managed_by="me")
+    assert [u.slice.metadata.name for u in plan.updates] == [created]
+    assert r._buckets[AddressType.IPV4][2] is bucket
+    assert 1 not in r._buckets[AddressType.IPV4]
