@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from ._frozen import FrozenDict
-from ._simulate_workloads import Change, Event, Phase, SimPod
+from ._simulate_workloads import Change, Event, Phase, SimPod, plain, pod_shape
 from .compact import reconcile_compact
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
 from .endpoints import ANNOTATION_OVER_CAPACITY, EndpointAddress, Endpoints, EndpointSubset
@@ -130,9 +130,8 @@ def _entry_size(data: Mapping[str, Any]) -> Size:
     return Size(json_size(data) + 1, 1 + body)
 
 
-def _plain(text: str) -> bool:
-    """Whether JSON writes *text* as is, between quotes: printable ASCII without ``"`` or ``\\``."""
-    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+#: Whether JSON writes a string as is, between quotes (`endpointslice._simulate_workloads.plain`).
+_plain = plain
 
 
 def _str_size(text: str) -> tuple[int, int]:
@@ -485,10 +484,9 @@ class SliceRunner(Runner):
         # Per Pod, the endpoint last given to the reconciler: its reference and addresses are
         # kept for the Pod's next phase, and it is what a remove names.
         self._given: dict[int, Endpoint] = {}
-        # Per Pod, the lengths of its strings (``()``: not all plain), and entry sizes by Pod
-        # phase and those lengths: see `_pod_entry_size`.
-        self._pod_lengths: dict[int, tuple[int, ...]] = {}
-        self._pod_sizes: dict[tuple[Phase, tuple[int, ...]], Size] = {}
+        # Entry sizes by Pod phase and shape: see `_pod_entry_size`.
+        self._plain_namespace = _plain(self.namespace)
+        self._pod_sizes: dict[tuple[Phase, tuple[int, int, int, int, int]], Size] = {}
         self.objects = 0
         self.endpoints = 0
         if exists:
@@ -677,7 +675,6 @@ class SliceRunner(Runner):
         if change is Change.REMOVE:
             # The Pod has not changed since its last event: its last endpoint names it.
             endpoint = given.pop(pod.index, None) or endpoint_for(pod, self.namespace)
-            self._pod_lengths.pop(pod.index, None)  # Gone for good: its entry is not sized again.
             plan = reconciler.remove(endpoint)
             self.endpoints -= 1
         else:
@@ -745,20 +742,18 @@ class SliceRunner(Runner):
         tally.wire_proto += (frame.proto + proto_sum) * watchers
 
     def _pod_entry_size(self, pod: SimPod, endpoint: Endpoint) -> Size:
-        """`entry_size` of *endpoint*, built for *pod* in its phase by `endpoint_for`, by its Pod's string lengths.
+        """`entry_size` of *endpoint*, built for *pod* in its phase by `endpoint_for`, by the Pod's shape.
 
-        The lengths are taken once per Pod (its strings do not change with its phase), so
-        sizing an entry costs two lookups instead of checking every field of the endpoint.
+        The shape (the lengths of its plain strings, `SimPod.shape`) is given with each Pod
+        the workload makes, so sizing an entry costs one lookup instead of checking every
+        field of the endpoint.
         """
-        index = pod.index
-        lengths = self._pod_lengths.get(index)
-        if lengths is None:
-            strings = (pod.ip, pod.name, pod.uid, pod.node, pod.zone, self.namespace)
-            plain = _plain("".join(strings))
-            lengths = self._pod_lengths[index] = tuple(map(len, strings)) if plain else ()
-        if not lengths:
+        shape = pod.shape
+        if shape is None:
+            shape = pod_shape(pod)
+        if shape is None or not self._plain_namespace:
             return self.entry_size(endpoint)
-        key = (pod.phase, lengths)
+        key = (pod.phase, shape)
         size = self._pod_sizes.get(key)
         if size is None:
             size = self._pod_sizes[key] = self.entry_size(endpoint)
@@ -905,7 +900,8 @@ class EndpointsRunner(Runner):
         self._shape: Endpoints | None = None
         self.where: dict[int, _Addresses] = {}
         self._addresses: dict[int, tuple[tuple[str, bool, str], Size]] = {}
-        self._address_sizes: dict[tuple[int, ...], Size] = {}
+        self._address_sizes: dict[tuple[int, int, int, int, int], Size] = {}
+        self._plain_namespace = _plain(self.namespace)
         if exists:
             self._create(pods, count=False)
 
@@ -980,14 +976,15 @@ class EndpointsRunner(Runner):
         return found
 
     def _address_size(self, pod: SimPod) -> Size:
-        """`address_entry_size` of *pod*'s address, looked up by the lengths of its plain strings."""
-        strings = (pod.ip, pod.name, pod.uid, pod.node, self.namespace)
-        if not _plain("".join(strings)):
+        """`address_entry_size` of *pod*'s address, looked up by its shape (the lengths of its plain strings)."""
+        shape = pod.shape
+        if shape is None:
+            shape = pod_shape(pod)
+        if shape is None or not self._plain_namespace:
             return address_entry_size(address_for(pod, self.namespace))
-        key = tuple(map(len, strings))
-        size = self._address_sizes.get(key)
+        size = self._address_sizes.get(shape)
         if size is None:
-            size = self._address_sizes[key] = address_entry_size(address_for(pod, self.namespace))
+            size = self._address_sizes[shape] = address_entry_size(address_for(pod, self.namespace))
         return size
 
     def _place(self, pod: SimPod) -> _Addresses | None:

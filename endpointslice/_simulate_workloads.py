@@ -59,6 +59,9 @@ class SimPod(NamedTuple):
         node: The Node name.
         zone: The Node's zone.
         phase: The Pod's phase.
+        shape: The lengths of ``ip``, ``name``, ``uid``, ``node`` and ``zone`` when
+            every one is plain text (see `plain`), else ``None``. `Cluster` gives
+            them as it makes each Pod; see `pod_shape`.
     """
 
     # A field named like tuple's method, which it hides: Pods are never searched as tuples.
@@ -69,6 +72,7 @@ class SimPod(NamedTuple):
     node: str
     zone: str
     phase: Phase = Phase.READY
+    shape: tuple[int, int, int, int, int] | None = None
 
 
 class Event(NamedTuple):
@@ -87,6 +91,32 @@ class Event(NamedTuple):
 
 #: Builds a named tuple from its fields in order, as its keyword constructor does at a fraction of the cost.
 _tuple_new = tuple.__new__
+
+
+def plain(text: str) -> bool:
+    """Whether JSON writes *text* as is, between quotes: printable ASCII without ``"`` or ``\\``."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def pod_shape(pod: SimPod) -> tuple[int, int, int, int, int] | None:
+    """*pod*'s `SimPod.shape`, computed from its strings when it was not given.
+
+    Two Pods whose strings are plain and of the same lengths, field by field, give
+    entries of the same serialized size: the runners size entries by shape.
+    """
+    if pod.shape is not None:
+        return pod.shape
+    strings = (pod.ip, pod.name, pod.uid, pod.node, pod.zone)
+    if not plain("".join(strings)):
+        return None
+    ip, name, uid, node, zone = map(len, strings)
+    return (ip, name, uid, node, zone)
+
+
+def _with_phase(pod: SimPod, phase: Phase) -> SimPod:
+    """``pod._replace(phase=phase)``, built directly (the phase is the field before the shape)."""
+    moved: SimPod = _tuple_new(SimPod, (*pod[:6], phase, pod[7]))
+    return moved
 
 
 def _event(change: Change, pod: SimPod) -> Event:
@@ -133,6 +163,9 @@ class Cluster:
         self._generation += 1
         self._template = "".join(self.rng.choice(_ALPHABET) for _ in range(10))
         self._prefix = f"{self.service}-{self._template}-"
+        # Every other string of a Pod is made here of plain characters (digits, hex, the
+        # alphabet, Node and zone names): the prefix decides whether the Pods' strings are plain.
+        self._plain = plain(self._prefix)
 
     def _below(self, n: int) -> int:
         """``rng.choice``'s draw of an index below *n*, from the same random bits.
@@ -175,16 +208,20 @@ class Cluster:
         h = f"{getrandbits(128) & _UUID_KEEP | _UUID_SET:032x}"
         # IPs are unique per simulation; 10.0.0.0/8 holds 16 million Pods. The tuple is built
         # directly (the fields in order), as a named tuple's keyword constructor costs more.
+        name = self._prefix + suffix
+        ip = f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}"
+        zone = self.zone_of[node]
         pod: SimPod = _tuple_new(
             SimPod,
             (
                 index,
-                self._prefix + suffix,
+                name,
                 f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
-                f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}",
+                ip,
                 node,
-                self.zone_of[node],
+                zone,
                 Phase.READY,
+                (len(ip), len(name), 36, len(node), len(zone)) if self._plain else None,
             ),
         )
         self.pods[index] = pod
@@ -206,9 +243,7 @@ class Cluster:
     def set_phase(self, index: int, phase: Phase) -> SimPod:
         """Move Pod *index* to *phase*."""
         pods = self.pods
-        # ``pod._replace(phase=phase)``, without its keyword handling: the phase is the last field.
-        pod: SimPod = _tuple_new(SimPod, (*pods[index][:-1], phase))
-        pods[index] = pod
+        pod = pods[index] = _with_phase(pods[index], phase)
         return pod
 
     def remove(self, index: int) -> SimPod:
@@ -279,7 +314,7 @@ def rolling_update(cluster: Cluster, replicas: int, *, max_surge: int, max_unava
         going = min(len(old), len(old) + new - (replicas - max_unavailable))
         for _ in range(max(going, 0)):
             index = old.pop()
-            pod = pods[index] = _tuple_new(SimPod, (*pods[index][:-1], Phase.TERMINATING))
+            pod = pods[index] = _with_phase(pods[index], Phase.TERMINATING)
             yield _tuple_new(Event, (phase, pod, ()))
             del pods[index]
             yield _tuple_new(Event, (remove, pod, ()))

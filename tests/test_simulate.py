@@ -29,7 +29,7 @@ from endpointslice._simulate_engine import (
     object_size,
     pod_model,
 )
-from endpointslice._simulate_workloads import Change, Cluster, Event, Phase, SimPod, _uuid4, initial
+from endpointslice._simulate_workloads import Change, Cluster, Event, Phase, SimPod, _uuid4, initial, plain, pod_shape
 from endpointslice.discovery import Endpoint, EndpointConditions
 from endpointslice.endpoints import EndpointAddress
 from endpointslice.endpoints_controller import endpoint_address_for_pod, endpoints_for_service
@@ -146,6 +146,22 @@ def test_new_pods_draw_the_random_stream_as_random_choice_does(
             node = rng.choice([n for n in cluster.node_names if usable(n)] or cluster.node_names)
         suffix = "".join(rng.choice(alphabet) for _ in range(5))
         assert (pod.node, pod.name, pod.uid) == (node, f"web-{template}-{suffix}", _uuid4(rng.getrandbits(128)))
+
+
+@given(seeds, st.sampled_from(["web", 'w"b', "wé", "w\\b", "w b", "w\tb"]), st.sampled_from(list(Phase)))
+def test_a_pods_shape_is_the_lengths_of_its_plain_strings(seed: int, service: str, phase: Phase) -> None:
+    # The runners size entries by the shape the workload gives each Pod: it must be what the
+    # Pod's own strings say, and None when one of them is not plain.
+    cluster = Cluster(service=service, namespace="ns", nodes=3, zones=2, seed=seed)
+    pod = cluster.new_pod()
+    assert pod.shape == pod_shape(pod._replace(shape=None))
+    strings = (pod.ip, pod.name, pod.uid, pod.node, pod.zone)
+    assert pod.shape == (tuple(map(len, strings)) if all(plain(t) for t in strings) else None)
+    if pod.shape is not None:  # Plain: JSON writes each string as it is.
+        assert all(json.dumps(t) == f'"{t}"' for t in strings)
+    moved = cluster.set_phase(pod.index, phase)
+    assert (moved.phase, moved.shape) == (phase, pod.shape)
+    assert moved._replace(phase=pod.phase) == pod
 
 
 @given(seeds, st.sampled_from(list(Phase)))
