@@ -75,6 +75,11 @@ class SimPod(NamedTuple):
     shape: tuple[int, int, int, int, int] | None = None
 
 
+#: `Phase.READY` as a constant: `Cluster.new_pod` reads it for every Pod, and a member read off
+#: its enum class goes through the enum's metaclass.
+_READY = Phase.READY
+
+
 class Event(NamedTuple):
     """One change the controllers sync on.
 
@@ -220,7 +225,7 @@ class Cluster:
                 ip,
                 node,
                 zone,
-                Phase.READY,
+                _READY,
                 (len(ip), len(name), 36, len(node), len(zone)) if self._plain else None,
             ),
         )
@@ -306,6 +311,7 @@ def rolling_update(cluster: Cluster, replicas: int, *, max_surge: int, max_unava
     new = 0
     # `_event`, `Cluster.set_phase` and `Cluster.remove`, inline: a rollout makes three events per Pod.
     pods, new_pod, add, phase, remove = cluster.pods, cluster.new_pod, Change.ADD, Change.PHASE, Change.REMOVE
+    terminating = Phase.TERMINATING
     while old:
         room = min(replicas - new, replicas + max_surge - (len(old) + new))
         for _ in range(max(room, 0)):
@@ -314,7 +320,7 @@ def rolling_update(cluster: Cluster, replicas: int, *, max_surge: int, max_unava
         going = min(len(old), len(old) + new - (replicas - max_unavailable))
         for _ in range(max(going, 0)):
             index = old.pop()
-            pod = pods[index] = _with_phase(pods[index], Phase.TERMINATING)
+            pod = pods[index] = _with_phase(pods[index], terminating)
             yield _tuple_new(Event, (phase, pod, ()))
             del pods[index]
             yield _tuple_new(Event, (remove, pod, ()))

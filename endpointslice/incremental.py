@@ -96,6 +96,8 @@ class _Names:
 
 
 _new = object.__new__
+# Read on every event: a member read off its enum class goes through the enum's metaclass.
+_IPV4 = AddressType.IPV4
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
@@ -384,8 +386,8 @@ class IncrementalReconciler:
                 ref = endpoint.target_ref
                 hostname = endpoint.hostname or ""
                 if ref is None:
-                    return endpoint, AddressType.IPV4, (addresses, hostname, "", "")
-                return endpoint, AddressType.IPV4, (addresses, hostname, ref.namespace or "", ref.name or "")
+                    return endpoint, _IPV4, (addresses, hostname, "", "")
+                return endpoint, _IPV4, (addresses, hostname, ref.namespace or "", ref.name or "")
         state = _desired_from_endpoints(self._service, [endpoint])
         (group,) = state.groups
         ((identity, canonical),) = group.endpoints.items()
