@@ -731,7 +731,13 @@ class SliceRunner(Runner):
             json_sum -= size.json
             proto_sum -= size.proto
         else:
-            size = self._pod_entry_size(pod, came) if came is endpoint else self.entry_size(came)
+            if came is not endpoint:
+                size = self.entry_size(came)
+            else:
+                # `_pod_entry_size`'s lookup, inline.
+                shape = pod.shape
+                found = self._pod_sizes.get((pod.phase, shape)) if shape is not None else None
+                size = self._pod_entry_size(pod, came) if found is None else found
             json_sum += size.json
             proto_sum += size.proto
             if went is None:
@@ -747,7 +753,8 @@ class SliceRunner(Runner):
         tally.updates += 1
         written = frame.json - 1 + json_sum
         tally.bytes_written += written
-        tally.peak_object = max(tally.peak_object, written)
+        peak = tally.peak_object
+        tally.peak_object = written if written > peak else peak
         watchers = tally.watchers
         tally.wire_json += written * watchers
         tally.wire_proto += (frame.proto + proto_sum) * watchers

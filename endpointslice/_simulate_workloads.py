@@ -134,6 +134,8 @@ _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 #: `random.Random.choice` draws an index below 27 from 5 random bits at a time.
 _ALPHABET_SIZE = len(_ALPHABET)
 _ALPHABET_BITS = _ALPHABET_SIZE.bit_length()
+#: Each value of `_ALPHABET_BITS` random bits: its letter, or ``None`` past the alphabet.
+_DRAWS: tuple[str | None, ...] = (*_ALPHABET, *[None] * (2**_ALPHABET_BITS - _ALPHABET_SIZE))
 
 
 class Cluster:
@@ -202,13 +204,25 @@ class Cluster:
             while r >= count:
                 r = getrandbits(bits)
             node = names[r]
-        # Five `rng.choice` draws from the alphabet, inline (see `_below`).
-        suffix = ""
-        for _ in range(5):
-            r = getrandbits(_ALPHABET_BITS)
-            while r >= _ALPHABET_SIZE:
-                r = getrandbits(_ALPHABET_BITS)
-            suffix += _ALPHABET[r]
+        # Five `rng.choice` draws from the alphabet, inline and unrolled (see `_below`): a draw
+        # past the alphabet is `None` in `_DRAWS`, and is drawn again.
+        draws = _DRAWS
+        a = draws[getrandbits(_ALPHABET_BITS)]
+        while a is None:
+            a = draws[getrandbits(_ALPHABET_BITS)]
+        b = draws[getrandbits(_ALPHABET_BITS)]
+        while b is None:
+            b = draws[getrandbits(_ALPHABET_BITS)]
+        c = draws[getrandbits(_ALPHABET_BITS)]
+        while c is None:
+            c = draws[getrandbits(_ALPHABET_BITS)]
+        d = draws[getrandbits(_ALPHABET_BITS)]
+        while d is None:
+            d = draws[getrandbits(_ALPHABET_BITS)]
+        e = draws[getrandbits(_ALPHABET_BITS)]
+        while e is None:
+            e = draws[getrandbits(_ALPHABET_BITS)]
+        suffix = a + b + c + d + e
         # `_uuid4`, inline: this runs for every new Pod.
         h = f"{getrandbits(128) & _UUID_KEEP | _UUID_SET:032x}"
         # IPs are unique per simulation; 10.0.0.0/8 holds 16 million Pods. The tuple is built
