@@ -159,6 +159,7 @@ class Cluster:
         self.zone_names = [f"zone-{chr(ord('a') + z % 26)}{z // 26 or ''}" for z in range(zones)]
         self.zone_of = {name: self.zone_names[j % zones] for j, name in enumerate(self.node_names)}
         self.pods: dict[int, SimPod] = {}
+        self._shapes: dict[tuple[int, int, int, int, int], tuple[int, int, int, int, int]] = {}
         self._next = 0
         self._generation = 0
         self._template = ""
@@ -230,6 +231,11 @@ class Cluster:
         name = self._prefix + suffix
         ip = f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}"
         zone = self.zone_of[node]
+        shape = None
+        if self._plain:
+            # Few shapes exist (IP lengths vary, little else): one tuple each, not one per Pod.
+            shape = (len(ip), len(name), 36, len(node), len(zone))
+            shape = self._shapes.setdefault(shape, shape)
         pod: SimPod = _tuple_new(
             SimPod,
             (
@@ -240,7 +246,7 @@ class Cluster:
                 node,
                 zone,
                 _READY,
-                (len(ip), len(name), 36, len(node), len(zone)) if self._plain else None,
+                shape,
             ),
         )
         self.pods[index] = pod
