@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,12 @@ def test_streaming_gives_the_node_tree_readers_documents(strategy: Any, data: st
     objs = data.draw(st.lists(strategy, min_size=1, max_size=3))
     text = io.dumps(objs)
     streamed = _streamed(text)
-    assert streamed is not None, "ordinary kubectl output is read by streaming"
+    if streamed is None:
+        # The one thing in kubectl's output the streamer leaves to the node-tree reader: a string
+        # that is exactly "<<", which kubectl prints plain (as we do), and which YAML resolves to
+        # the merge key. Anything else must stream.
+        assert re.search(r"(?m)(^ *(- )?|: )<<(:|$)", text), "ordinary kubectl output is read by streaming"
+        return
     _same(streamed, _classic(text))
 
 
