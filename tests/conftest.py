@@ -4,6 +4,12 @@
 and drops the per-example deadline, since shared CI machines have noisy timings. ``ci`` also
 prints the reproduction blob of a failing example, so a CI failure can be replayed locally
 with ``@reproduce_failure``.
+
+``ci`` is derandomized: every run draws the same examples (seeded from each test), so a commit
+that passes CI passes it again, and a failure is a change in the code, not a new draw.
+``explore`` is ``ci`` with fresh random draws each run, the way to look for new cases (the
+control-plane differentials found most of their upstream quirks that way); run it often, and
+turn what it finds into fixed cases.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ settings.register_profile(
     # Generous, because up to six agents share two cores; a slow example is still reported.
     deadline=datetime.timedelta(seconds=2),
 )
-settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=300, deadline=None, print_blob=True)
+settings.register_profile("ci", settings.get_profile("explore"), derandomize=True)
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
-if _PROFILE not in ("dev", "ci"):
-    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={_PROFILE!r}: expected 'dev' or 'ci'")
+if _PROFILE not in ("dev", "ci", "explore"):
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={_PROFILE!r}: expected 'dev', 'ci' or 'explore'")
 settings.load_profile(_PROFILE)
 
 

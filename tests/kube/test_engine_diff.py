@@ -34,7 +34,7 @@ from kube.api import Kube
 from kube.cluster import ControlPlane
 from kube.engine_scenarios import Player, Scenario, Tally, reproducer, scenarios
 
-CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+CI = os.environ.get("HYPOTHESIS_PROFILE") in ("ci", "explore")
 # Scenarios per CI run: batches x batch size, per control plane, plus the serial "Auto" ones.
 BATCH = 8
 BATCHES_DEFAULT = 19 if CI else 1

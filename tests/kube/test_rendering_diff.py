@@ -54,7 +54,7 @@ from kube.world import World
 
 PLURAL = {"EndpointSlice": "endpointslices", "Endpoints": "endpoints", "Service": "services"}
 KINDS = tuple(PLURAL)
-CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+CI = os.environ.get("HYPOTHESIS_PROFILE") in ("ci", "explore")
 # Batches per run: each sends about a dozen objects (and what the controllers make of them)
 # through both renderers in every format, at about 2-3 s a batch on the 2-core machines.
 BATCHES = 34 if CI else 6
