@@ -13,22 +13,20 @@ ask), and it drops ``namespace: ""`` (so no object has an empty namespace).
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from go_key_order import keys_have_one_order
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from endpointslice import FrozenDict, strategies
-from endpointslice._goyaml import _go_key_less
 from endpointslice.io import Output, dumps, loads, to_dict
 
 KUBECTL = shutil.which("kubectl")
@@ -62,30 +60,6 @@ def _labelled(obj: Any) -> Any:
     return attrs.evolve(obj, metadata=attrs.evolve(obj.metadata, labels=FrozenDict(labels)))
 
 
-def _keys_have_one_order(value: Any) -> bool:
-    """Whether go-yaml's key order is known for every map in *value*.
-
-    It is cyclic on some keys with digits inside (``a2 < a10 < a1b < a2``); kubectl's order for
-    those changes from run to run, so there is no single right answer to compare with.
-    """
-    if isinstance(value, dict):
-        keys = list(value)
-        if any(unicodedata.category(c) == "Cn" for k in keys for c in k):
-            # Characters unassigned in this Python's Unicode database may be letters in Go's newer one
-            # (U+31350 is in Unicode 15, not 14), and letters sort differently in go-yaml's comparator.
-            return False
-        consistent = all(not (_go_key_less(a, b) and _go_key_less(b, a)) for a, b in itertools.combinations(keys, 2))
-        ordered = sorted(keys)
-        transitive = all(
-            not (_go_key_less(a, b) and _go_key_less(b, c) and _go_key_less(c, a))
-            for a, b, c in itertools.permutations(ordered[:8], 3)
-        )
-        return consistent and transitive and all(_keys_have_one_order(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_keys_have_one_order(v) for v in value)
-    return True
-
-
 def _batch_settings() -> settings:
     # One kubectl call per example and format; each example is a batch of up to five objects.
     return settings(
@@ -110,7 +84,7 @@ class TestKubectlOracle:
     def test_yaml_equals_kubectl_byte_for_byte(self, any_values: bool, data: st.DataObject, tmp_path: Path) -> None:
         """Each object's YAML is kubectl's YAML for it."""
         objects = data.draw(_batches(any_values=any_values))
-        assume(all(o.metadata.namespace != "" and _keys_have_one_order(to_dict(o)) for o in objects))
+        assume(all(o.metadata.namespace != "" and keys_have_one_order(to_dict(o)) for o in objects))
 
         # kubectl 1.32 prints each object with a fresh printer, so without "---" between them.
         assert _kubectl(objects, "yaml", tmp_path) in ("".join(dumps(o) for o in objects), dumps(objects))
@@ -232,7 +206,7 @@ class TestKubectlOracleAsWritten:
     ) -> None:
         """Server-shaped objects with fields left out, nulled or emptied print as kubectl prints them."""
         written = [_hand_written(_as_written(to_dict(o), rng)) for o in objects]
-        assume(all(_keys_have_one_order(d) for d in written))
+        assume(all(keys_have_one_order(d) for d in written))
         text = "".join(f"---\n{json.dumps(d, ensure_ascii=False)}\n" for d in written)
         # YAML reads these as line breaks or a byte order mark even inside JSON's quotes.
         assume(not any(c in text for c in "\x85\u2028\u2029\ufeff"))

@@ -41,7 +41,8 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from go_key_order import keys_have_one_order
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from endpointslice import FrozenDict, Service, strategies
@@ -576,6 +577,9 @@ def test_random_objects_render_as_kubectl_renders_them(kube: Kube, fresh_namespa
     )
     @given(batch=batches(), pick=st.integers(0, 1000))
     def compare(batch: dict[str, Any], pick: int) -> None:
+        # Keys go-yaml cannot order (docs/differences.md) print in an order kubectl changes from
+        # run to run: nothing to compare with. Found by this test (CI trial 8, annotation keys).
+        assume(all(keys_have_one_order(es_io.to_dict(o)) for o in batch["objects"]))
         ns = fresh_namespace("render")
         world = World(kube, ns)
         if batch["pods"]:
