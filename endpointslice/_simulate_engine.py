@@ -45,7 +45,7 @@ from .incremental import IncrementalReconciler
 from .io import to_dict
 from .meta import ObjectMeta, ObjectReference
 from .packing import CONTROLLER_NAME
-from .reconcile import Plan, SliceUpdate
+from .reconcile import Plan
 from .repack import OVER_CAPACITY_TRUNCATED
 from .service import Service
 from .workloads import Container, ContainerPort, Pod, PodCondition, PodIP, PodSpec, PodStatus
@@ -640,25 +640,6 @@ class SliceRunner(Runner):
             self._last_frame.pop(eps.metadata.name or "", None)
         self.objects += len(plan.creates) - len(plan.deletes)
 
-    def _count_edit(self, update: SliceUpdate, at: int, came: Endpoint | None, went: Endpoint | None) -> None:
-        """Count *update*, which the reconciler says is its previous slice with one entry edited at *at*."""
-        eps = update.slice
-        meta = eps.metadata
-        name = meta.name or ""
-        known = self._sums.get(name)
-        if known is None or known[0] is not update.previous.endpoints:
-            self._count(Plan(updates=(update,)))
-            return
-        last = self._last_frame.get(name)
-        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
-            frame = last[3]
-        else:
-            frame = self._frame(eps)
-        entries_json, entries_proto = self._edited(name, known, eps.endpoints or (), (came, went, at))
-        tally = self.tally
-        tally.updates += 1
-        tally.write(frame.json - 1 + entries_json, frame.proto + entries_proto)
-
     def _create(self, pods: Iterable[SimPod], *, count: bool) -> None:
         namespace = self.namespace
         self._given = given = {p.index: endpoint_for(p, namespace) for p in pods}
@@ -711,8 +692,8 @@ class SliceRunner(Runner):
             self._count(plan)
             return
         # One entry of one slice edited, as the reconciler says (its plan is that one update):
-        # sized from that edit alone. This is `_count_edit` and `_edited`, inline: it runs for
-        # nearly every event.
+        # sized from that edit alone. This is `_edited` and `_size`'s frame lookup, inline: it
+        # runs for nearly every event.
         eps, at, came, went = edit
         meta = eps.metadata
         name = meta.name or ""

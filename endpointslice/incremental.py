@@ -449,10 +449,12 @@ class IncrementalReconciler:
     def _edited(self, name: str, previous: EndpointSlice, endpoints: tuple[Endpoint, ...]) -> EndpointSlice:
         """`_write`'s slice when nothing needs doing but the edit: same metadata, no hints, every entry checked.
 
-        The caller has checked that *previous* is not stale, that the traffic distribution is
-        ``None`` and the new entry carries no hints, that its labels are the Service's, that
-        it carries no annotations and that no trigger time is given; it refiles the slice,
-        sets `last_edit` and builds the plan.
+        The caller has checked that *previous* is not stale, that its labels stay (an add keeps
+        them, as `_write` would; a remove or change checks they are the Service's), that it
+        carries no annotations, that no trigger time is given and that no entry needs
+        hints applied (an entry that came carries none, and the traffic distribution is
+        ``None``; entries kept from *previous* have theirs); it refiles the slice when its size
+        changes, sets `last_edit` and builds the plan.
         """
         eps: EndpointSlice = _new(EndpointSlice)
         _slice_metadata(eps, previous.metadata)
