@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import io as stdio
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import IO, Any
+from typing import Any
 
-from . import _input, io
+from . import _lenient, io
 from ._emit import emit_json_list, emit_yaml_list
 from ._gc import paused
 from ._text import line, printable
@@ -22,8 +21,6 @@ from .service import Service
 from .table import parse_timestamp, render_table
 
 HELP = "print EndpointSlices, Endpoints and Services as kubectl get does"
-# The loader's message for a field the API does not have.
-_UNKNOWN = "unknown field"
 
 
 def register(sub: Any) -> None:
@@ -108,33 +105,18 @@ def _load(paths: Sequence[str], *, strict: bool) -> tuple[list[io.Document], lis
     """The documents of *paths*, the problems that stop one from printing, and the unknown fields.
 
     kubectl shows a file offline as written, fields it does not know included; so unless
-    *strict*, a document whose only problems are unknown fields is read again keeping them,
-    and they are reported as warnings rather than errors. Only a file that has one is read
-    twice (standard input is read once and kept for that).
+    *strict*, unknown fields are let through, to be reported as warnings (see `_lenient`).
     """
-    stdin: IO[bytes] | IO[str] | None = None
+    stdin = None
     if "-" in paths:
-        stream = getattr(sys.stdin, "buffer", sys.stdin)
-        if stream is not None:
-            try:
-                text = _input.read_stream(stream, "<stdin>")
-            except LoadError as exc:
-                return [], list(exc.problems), []
-            stdin = stdio.BytesIO(text) if isinstance(text, bytes) else stdio.StringIO(text)
-    docs, problems = io.load_paths(paths, keep_other_kinds=True, stdin=stdin)
-    if strict or all(p.message != _UNKNOWN for p in problems):
+        try:
+            stdin = _lenient.stdin_copy()
+        except LoadError as exc:
+            return [], list(exc.problems), []
+    if strict:
+        docs, problems = io.load_paths(paths, keep_other_kinds=True, stdin=stdin)
         return docs, problems, []
-    fatal = {(p.source, p.document) for p in problems if p.message != _UNKNOWN}
-    lenient = {(p.source, p.document) for p in problems if p.message == _UNKNOWN and p.document is not None} - fatal
-    if not lenient:
-        return docs, problems, []
-    if stdin is not None:
-        stdin.seek(0)
-    keep = lenient | {(d.source, d.index) for d in docs}
-    again, _ = io.load_paths(paths, ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
-    docs = [d for d in again if (d.source, d.index) in keep]
-    warned = [p for p in problems if (p.source, p.document) in lenient]
-    return docs, [p for p in problems if (p.source, p.document) not in lenient], warned
+    return _lenient.load(paths, stdin=stdin)
 
 
 def _taken_apart(obj: KubeObject) -> list[KubeObject]:

@@ -16,7 +16,6 @@ Exit status: 0 clean, 1 problems found (errors, or warnings too with
 from __future__ import annotations
 
 import argparse
-import io as _io
 import os
 import re
 import sys
@@ -25,7 +24,7 @@ from typing import IO, Any
 
 import attrs
 
-from . import _input, io
+from . import _input, _lenient, io
 from ._text import clip, shorten
 from ._validate_report import Case, Located, Report, render
 from .checks import (
@@ -51,7 +50,6 @@ HELP = "check manifests as the apiserver would, plus cross-object checks"
 OUTPUTS = ("text", "json", "github", "junit", "sarif")
 
 _SEGMENT = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
-_UNKNOWN = "unknown field"
 
 #: Kinds Kubernetes serves without a namespace, named ``Kind/name`` rather than ``Kind/default/name``.
 _CLUSTER_SCOPED = frozenset(
@@ -257,17 +255,8 @@ def _files(paths: Sequence[str], ignore: Sequence[re.Pattern[str]], report: Repo
             yield path
 
 
-def _stdin() -> IO[bytes] | IO[str]:
-    """Standard input read once, so that a document with unknown fields can be read again leniently."""
-    stream = getattr(sys.stdin, "buffer", sys.stdin)
-    if stream is None:
-        raise LoadError([Problem(source="<stdin>", message="cannot read: standard input is closed")])
-    text = _input.read_stream(stream, "<stdin>")
-    return _io.BytesIO(text) if isinstance(text, bytes) else _io.StringIO(text)
-
-
 def _load_file(file: str, report: Report) -> tuple[list[io.Document], list[Problem]]:
-    """The documents of *file* and the unknown fields of documents that load without them.
+    """The documents of *file* and the unknown fields of documents that load without them (see `_lenient`).
 
     Every other problem goes to *report*. A file none of whose documents names a kind is
     not a manifest: it is skipped with a note rather than refused.
@@ -275,29 +264,18 @@ def _load_file(file: str, report: Report) -> tuple[list[io.Document], list[Probl
     stdin: IO[bytes] | IO[str] | None = None
     if file == "-":
         try:
-            stdin = _stdin()
+            stdin = _lenient.stdin_copy()
         except LoadError as exc:
             for p in exc.problems:
                 report.add_problem(p)
             return [], []
-    good, bad = io.load_paths([file], keep_other_kinds=True, stdin=stdin)
-    if not good and bad and all(_not_a_manifest(p) for p in bad):
+    good, bad, unknown = _lenient.load([file], stdin=stdin)
+    if not good and bad and not unknown and all(_not_a_manifest(p) for p in bad):
         report.skip_file(bad[0].source or file, "not a Kubernetes manifest (no apiVersion and kind)")
         return [], []
-    fatal = {p.document for p in bad if p.message != _UNKNOWN}
-    lenient = {p.document for p in bad if p.message == _UNKNOWN} - fatal
     for p in bad:
-        if p.document in fatal or p.document is None:
-            report.add_problem(p)
-    if not lenient or None in lenient:
-        return good, []
-    if stdin is not None:
-        stdin.seek(0)
-    # The documents whose only problem is an unknown field are read again without it, so that
-    # they are checked too and the unknown field is reported as a finding of the object.
-    again, _ = io.load_paths([file], ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
-    good = sorted([*good, *(d for d in again if d.index in lenient)], key=lambda d: d.index)
-    return good, [p for p in bad if p.document in lenient]
+        report.add_problem(p)
+    return good, unknown
 
 
 def _not_a_manifest(p: Problem) -> bool:
@@ -401,7 +379,7 @@ def _check_objects(
                 "unknown-field",
                 severity=Severity.ERROR if args.strict else Severity.WARNING,
                 path=clip(_relative(p.path, prefix), 1024),
-                message=_UNKNOWN,
+                message=_lenient.UNKNOWN_FIELD,
             )
         )
     findings: dict[int, list[Finding]] = {}
