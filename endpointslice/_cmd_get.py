@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _lenient, io
 from ._emit import emit_json_list, emit_yaml_list
@@ -15,10 +15,13 @@ from ._text import line, printable
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
 from .errors import LoadError, Problem
-from .kinds import KubeObject, OtherObject, kind_of
+from .kinds import OtherObject, kind_of
 from .meta import ObjectMeta
 from .service import Service
 from .table import parse_timestamp, render_table
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 HELP = "print EndpointSlices, Endpoints and Services as kubectl get does"
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import io
 from ._cli import max_endpoints_per_slice
@@ -44,12 +44,15 @@ from .discovery import EndpointSlice
 from .endpoints import Endpoints, EndpointsList
 from .errors import LoadError, Problem
 from .io import Document
-from .kinds import KubeList, KubeObject
+from .kinds import KubeList
 from .meta import ListMeta
 from .migrate import DEFAULT_MANAGED_BY, Migration, _service_index, check_managed_by, migrate, view_differences
 from .packing import DEFAULT_MAX_ENDPOINTS_PER_SLICE, MAX_ENDPOINTS_PER_SLICE_LIMIT, PackingError
 from .service import Service
 from .validation import validate_endpoint_slice
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 HELP = "convert hand-written Endpoints into EndpointSlice manifests"
 PROG = "endpointslice migrate"

@@ -28,7 +28,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -39,7 +39,7 @@ from ._text import line
 from .discovery import Endpoint, EndpointConditions, EndpointSlice
 from .enums import IPFamily, ServiceType
 from .errors import LoadError, StructureError
-from .kinds import KubeObject, kind_of
+from .kinds import kind_of
 from .packing import (
     CONTROLLER_NAME,
     DEFAULT_MAX_ENDPOINTS_PER_SLICE,
@@ -57,6 +57,9 @@ from .packing import (
 from .reconcile import Plan, is_managed_slice, reconcile
 from .service import Service
 from .workloads import Node, Pod
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 HELP = "pack endpoints into EndpointSlices for a Service, or plan the writes against existing slices"
 PROG = "endpointslice pack"

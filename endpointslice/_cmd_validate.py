@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -36,12 +36,12 @@ from .checks import (
     ignored_checks,
     run_checks,
 )
-from .discovery import EndpointSlice
-from .endpoints import Endpoints
 from .errors import LoadError, Problem
-from .kinds import KubeObject, OtherObject, kind_of
-from .service import Service
-from .validation import KubeVersion
+from .kinds import OtherObject, kind_of
+from .validation import KubeVersion, covers
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 __all__ = ["register", "run"]
 
@@ -319,7 +319,7 @@ def _as_stored(obj: KubeObject) -> KubeObject:
     update of them would be refused for its own missing resourceVersion ("must be specified for
     an update"), although the apiserver gives a request without one the stored version.
     """
-    if not isinstance(obj, (EndpointSlice, Endpoints, Service)) or obj.metadata is None:
+    if not covers(obj) or obj.metadata is None:
         return obj  # Other kinds have no update rules here.
     if obj.metadata.resource_version:
         return obj
@@ -365,7 +365,7 @@ def _check_objects(
                 per_object[id(obj)] = [rejected]
                 continue
             objects.append(obj)
-            if not isinstance(obj, (EndpointSlice, Endpoints, Service)):
+            if not covers(obj):
                 case.skipped = f"not checked: no rules for kind {kind or '(none)'}"
     for p in unknown:
         owner, prefix = _owner(p, docs)

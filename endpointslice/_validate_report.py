@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.parse
-import xml.etree.ElementTree as ET
 from typing import Any
 
 import attrs
@@ -241,6 +239,9 @@ def _github_line(f: Located) -> str:
 
 
 def _render_junit(report: Report) -> str:
+    # Imported here: the default text output, which most runs print, needs no XML (start-up cost).
+    import xml.etree.ElementTree as ET
+
     # One test case per object (and per unreadable document, and per skipped file): failing when
     # it has a failing finding, skipped when its kind is not checked, passing otherwise.
     counts = report.counts()
@@ -271,6 +272,8 @@ def _render_junit(report: Report) -> str:
 
 def _uri(file: str) -> str:
     """A SARIF ``artifactLocation.uri``: relative paths stay relative (to the run's folder), others are file URIs."""
+    import urllib.parse  # Here for the same reason: only SARIF output needs it.
+
     if os.path.isabs(file):
         return "file://" + urllib.parse.quote(file.replace(os.sep, "/"))
     return urllib.parse.quote(file.replace(os.sep, "/"))

@@ -17,15 +17,19 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
 from .discovery import LABEL_MANAGED_BY, LABEL_SERVICE_NAME, EndpointSlice
 from .endpoints import ANNOTATION_OVER_CAPACITY, Endpoints
 from .enums import wire_value
-from .kinds import KubeObject, kind_of
-from .service import Service
-from .validation import KubeVersion, validate, warnings
+from .kinds import _imported_class, kind_of
+from .validation import KubeVersion, covers, validate, warnings
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
+    from .service import Service
 
 __all__ = [
     "ANNOTATION_IGNORE_CHECKS",
@@ -159,7 +163,7 @@ def api_findings(
     stored object of the same kind, the errors are those of an update instead
     (immutable fields, ratcheting); an *old* of another kind is ignored.
     """
-    if not isinstance(obj, (EndpointSlice, Endpoints, Service)):
+    if not covers(obj):
         return []
     stored = old if type(old) is type(obj) else None
     errors = validate(obj, old=stored, version=version, strict_ip=strict_ip)
@@ -172,6 +176,12 @@ def api_findings(
             path, message = "", text
         out.append(_finding("api-warning", obj, path, message))
     return out
+
+
+def _is_service(obj: object) -> TypeGuard[Service]:
+    # A set of slices alone never imports the Service model (start-up cost), and holds no Service.
+    cls = _imported_class("v1", "Service")
+    return cls is not None and isinstance(obj, cls)
 
 
 def ignored_checks(obj: KubeObject, /) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -216,7 +226,7 @@ def run_checks(objects: Iterable[KubeObject], /, *, max_endpoints_per_slice: int
     objs = list(objects)
     services: dict[tuple[str, str], Service] = {}
     for o in objs:
-        if isinstance(o, Service) and o.metadata.name:
+        if _is_service(o) and o.metadata.name:
             services.setdefault((_ns(o), o.metadata.name), o)
     slices = [o for o in objs if isinstance(o, EndpointSlice)]
     endpoints_names = {(_ns(o), o.metadata.name) for o in objs if isinstance(o, Endpoints)}
@@ -228,7 +238,7 @@ def run_checks(objects: Iterable[KubeObject], /, *, max_endpoints_per_slice: int
     for f in _conflicts(slices):
         found[id(f.subject)].append(f)
     for o in objs:
-        if isinstance(o, Service):
+        if _is_service(o):
             found[id(o)].extend(_service_findings(o, sliced, endpoints_names))
         elif isinstance(o, Endpoints):
             found[id(o)].extend(_endpoints_findings(o))

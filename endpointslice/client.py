@@ -25,14 +25,17 @@ import functools
 import keyword
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
 from . import _model, io
 from ._convert import render_path
 from .errors import Problem, StructureError
-from .kinds import KINDS, KubeList, KubeObject, OtherObject, kind_of
+from .kinds import KINDS, KubeList, OtherObject, kind_of
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 __all__ = ["Library", "from_client", "to_client"]
 

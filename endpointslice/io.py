@@ -30,11 +30,13 @@ from ._frozen import freeze_json, thaw_json
 from ._model import specs
 from ._presence import Presence
 from .errors import LoadError, Problem, StructureError, YAMLSyntaxError
-from .kinds import KINDS, KubeList, KubeObject, OtherObject
+from .kinds import KINDS, KubeList, OtherObject
 from .meta import ListMeta
 
 if TYPE_CHECKING:
     import cattrs
+
+    from .kinds import KubeObject
 
 __all__ = [
     "MAX_INPUT_SIZE",
@@ -59,7 +61,7 @@ __all__ = [
 
 T = TypeVar("T")
 # The item type of a sequence to dump: bound, so that `sorted(slices, key=...)` keeps its own type.
-K = TypeVar("K", bound=KubeObject)
+K = TypeVar("K", bound="KubeObject")
 
 #: File name suffixes read when a directory is given.
 SUFFIXES = (".yaml", ".yml", ".json")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -41,7 +42,7 @@ from .discovery import Endpoint, EndpointPort, EndpointSlice
 from .endpoints import Endpoints, EndpointsList
 from .enums import AddressType, default_protocol, wire_value
 from .errors import Problem
-from .kinds import KubeList, KubeObject
+from .kinds import KubeList
 from .meta import ObjectMeta
 from .mirroring import (
     ANNOTATION_LEADER,
@@ -66,6 +67,9 @@ from .proxy import ServiceView, proxy_view, proxy_view_of_endpoints
 from .repack import default_protocols, repack_subsets
 from .service import Service, ServiceList
 from .validation import validate_endpoint_slice
+
+if TYPE_CHECKING:
+    from .kinds import KubeObject
 
 __all__ = [
     "DEFAULT_MANAGED_BY",

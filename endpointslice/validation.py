@@ -17,15 +17,20 @@ taken to be in the namespace kubectl would send it to (``default_namespace``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import TYPE_CHECKING, Any, TypeGuard, Union
 
-from . import _service_rules, _slice_rules
+from . import _slice_rules
 from . import _validators as _v
 from ._rules import Context, ErrorType, FieldError, KubeVersion, dedupe_owner_references
 from .discovery import EndpointSlice
 from .endpoints import Endpoints
 from .errors import EndpointSliceError
-from .service import Service
+from .kinds import _imported_class
+
+if TYPE_CHECKING:
+    # The Service model and its rules are imported when a Service is validated: a run over
+    # slices alone does not pay for them at start-up (benchmarks/bench_startup.py).
+    from .service import Service
 
 __all__ = [
     "ErrorType",
@@ -33,6 +38,7 @@ __all__ = [
     "KubeVersion",
     "UnsupportedKindError",
     "Validatable",
+    "covers",
     "status_message",
     "validate",
     "validate_endpoint_slice",
@@ -41,8 +47,23 @@ __all__ = [
     "warnings",
 ]
 
-#: The kinds the apiserver validation covers here.
-Validatable = Union[EndpointSlice, Endpoints, Service]
+if TYPE_CHECKING:
+    #: The kinds the apiserver validation covers here.
+    Validatable = Union[EndpointSlice, Endpoints, Service]
+
+
+if not TYPE_CHECKING:  # Type checkers see the Union above, and no catch-all attribute.
+
+    def __getattr__(name: str) -> Any:
+        # PEP 562: `Validatable` names the Service model, imported only when asked for.
+        if name != "Validatable":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from .service import Service
+
+        union = Union.__getitem__((EndpointSlice, Endpoints, Service))
+        globals()["Validatable"] = union
+        return union
+
 
 VersionLike = Union[KubeVersion, str, tuple[int, int]]
 
@@ -119,15 +140,32 @@ def validate_service(
     The arguments are those of `validate_endpoint_slice`. On update, changes
     of the cluster IPs and IP families are checked against *old*.
     """
+    from . import _service_rules
+
     ctx = _context(version, strict_ip, default_namespace)
     return _service_rules.service(ctx, service, old)
 
 
-_DISPATCH: dict[type, Callable[..., list[FieldError]]] = {
-    EndpointSlice: validate_endpoint_slice,
-    Endpoints: validate_endpoints,
-    Service: validate_service,
-}
+def _rules_for(obj: object) -> Callable[..., list[FieldError]] | None:
+    """The ``validate_*`` function for *obj*'s class exactly, or ``None``."""
+    cls = type(obj)
+    if cls is EndpointSlice:
+        return validate_endpoint_slice
+    if cls is Endpoints:
+        return validate_endpoints
+    if cls is _imported_class("v1", "Service"):
+        return validate_service
+    return None
+
+
+def covers(obj: object, /) -> TypeGuard[Validatable]:
+    """Whether `validate` has rules for *obj*: an `EndpointSlice`, `Endpoints` or `Service`.
+
+    >>> from endpointslice import EndpointSlice, Pod
+    >>> covers(EndpointSlice(address_type="IPv4")), covers(Pod())
+    (True, False)
+    """
+    return _rules_for(obj) is not None
 
 
 def validate(
@@ -145,7 +183,7 @@ def validate(
         UnsupportedKindError: *obj* is not an EndpointSlice, Endpoints or
             Service, or *old* is of another kind than *obj*.
     """
-    func = _DISPATCH.get(type(obj))
+    func = _rules_for(obj)
     if func is None or (old is not None and type(old) is not type(obj)):
         raise UnsupportedKindError(obj if func is None else old)
     return func(obj, old=old, version=version, strict_ip=strict_ip, default_namespace=default_namespace)
@@ -168,7 +206,7 @@ def warnings(
     Raises:
         UnsupportedKindError: as for `validate`.
     """
-    if type(obj) not in _DISPATCH or (old is not None and type(old) is not type(obj)):
+    if not covers(obj) or (old is not None and type(old) is not type(obj)):
         raise UnsupportedKindError(obj)
     ver = KubeVersion.coerce(version)
     # The request handler drops repeated owner references, with this warning, before the kind's rules run.
@@ -180,7 +218,9 @@ def warnings(
         # The deprecated-API warning is added as the request arrives, before the owners are deduplicated.
         deprecated, *rest = _slice_rules.endpoints_warnings(ver, obj, old if isinstance(old, Endpoints) else None)
         return [deprecated, *found, *rest]
-    return found + _service_rules.service_warnings(ver, obj, old if isinstance(old, Service) else None)
+    from . import _service_rules
+
+    return found + _service_rules.service_warnings(ver, obj, old if isinstance(old, type(obj)) else None)
 
 
 _REPEATED_OWNERS = (
@@ -191,9 +231,9 @@ _REPEATED_OWNERS = (
 
 # The apiserver names a kind with its group, except for the core group (Go's GroupKind.String).
 _QUALIFIED_KIND = {
-    EndpointSlice: "EndpointSlice.discovery.k8s.io",
-    Endpoints: "Endpoints",
-    Service: "Service",
+    "EndpointSlice": "EndpointSlice.discovery.k8s.io",
+    "Endpoints": "Endpoints",
+    "Service": "Service",
 }
 
 
@@ -220,9 +260,9 @@ def status_message(obj: Validatable, errors: Sequence[FieldError], /) -> str:
     Raises:
         UnsupportedKindError: *obj* is not an EndpointSlice, Endpoints or Service.
     """
-    kind = _QUALIFIED_KIND.get(type(obj))
-    if kind is None:
+    if not covers(obj):
         raise UnsupportedKindError(obj)
+    kind = _QUALIFIED_KIND[type(obj).kind]
     head = f"{kind} {_v.go_quote(obj.metadata.name or '')} is invalid"
     # As apimachinery's ErrorList.ToAggregate: the same text twice is shown once.
     texts = list(dict.fromkeys(str(e) for e in errors))

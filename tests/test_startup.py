@@ -69,6 +69,23 @@ class TestLazyImports:
 
         assert [m for m in loaded if m.startswith("endpointslice._cmd_")] == ["endpointslice._cmd_validate"]
 
+    def test_validate_on_slices_loads_no_other_kinds_model_and_no_report_format(self) -> None:
+        """``validate`` of a file of EndpointSlices loads neither the Service, Pod and Node models nor
+        the XML and URL modules of the JUnit and SARIF formats: each costs start-up time it does not use."""
+        file = "examples/slices/external-db-1.yaml"
+        loaded = _loaded_after(f"import endpointslice._cli as c; c.main(['validate', {file!r}])")
+
+        assert "endpointslice.discovery" in loaded  # The run did load and check the slice.
+        unused = ("endpointslice.service", "endpointslice.workloads", "endpointslice._service_rules")
+        assert [m for m in loaded if m in unused or m.startswith(("xml", "urllib"))] == []
+
+    def test_validate_on_a_service_loads_its_model_and_rules(self) -> None:
+        """The same run over a Service does load them (the laziness does not skip its checks)."""
+        file = "examples/ci-repo/external/db.yaml"
+        loaded = _loaded_after(f"import endpointslice._cli as c; c.main(['validate', {file!r}])")
+
+        assert {"endpointslice.service", "endpointslice._service_rules"} <= set(loaded)
+
     def test_a_name_of_the_package_loads_on_first_use(self) -> None:
         """Asking for an exported name imports its module then, and the name is the module's own object."""
         loaded = _loaded_after("import endpointslice; endpointslice.FrozenDict")

@@ -1392,6 +1392,28 @@ def test_validate_dispatches_and_rejects_other_kinds() -> None:
         validate(es(endpoints=[]), old=svc())
 
 
+def test_covers_exactly_the_three_validated_kinds() -> None:
+    """`covers` is true for the kinds `validate` dispatches on, and false for anything else."""
+    from endpointslice import EndpointSliceList, Pod
+    from endpointslice.kinds import OtherObject
+    from endpointslice.validation import covers
+
+    assert [covers(o) for o in (es(endpoints=[]), Endpoints(), svc())] == [True, True, True]
+    others = (Pod(), EndpointSliceList(items=[]), OtherObject({"apiVersion": "v1", "kind": "Service"}), object(), None)
+    assert [covers(o) for o in others] == [False] * len(others)
+
+
+def test_validatable_is_the_union_of_the_three_kinds() -> None:
+    """`Validatable`, built on first use so that the Service model loads late, is the documented Union."""
+    import typing
+
+    from endpointslice import validation
+
+    assert typing.get_args(validation.Validatable) == (EndpointSlice, Endpoints, Service)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = validation.no_such_name  # type: ignore[attr-defined]  # The point of the test.
+
+
 # ---------------------------------------------------------------------------
 # Warnings.
 
