@@ -147,8 +147,21 @@ def walk(path: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[
         for name in files:
             full = os.path.join(top, name)
             if os.path.splitext(name)[1] in suffixes and os.path.isfile(full):
-                found.append(full)
+                found.append(_without_dot_slash(full))
     return sorted(found)
+
+
+def _without_dot_slash(path: str) -> str:
+    """*path* without leading ``./`` parts: ``validate .`` names ``x.yaml``, as Go's tools do.
+
+    A GitHub annotation's ``file=`` wants a path from the repository root, and kubectl and
+    kubeconform print walked files that way. Only ``./`` is taken off, which names the same
+    file whatever the links; ``..`` parts stay, since removing them could name another file.
+    """
+    prefix = "." + os.sep
+    while path.startswith(prefix) and len(path) > len(prefix):
+        path = path[len(prefix) :].lstrip(os.sep)
+    return path
 
 
 class DuplicateKeyError(ValueError):

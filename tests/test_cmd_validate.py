@@ -565,9 +565,12 @@ def test_whole_tree_hook_sees_files_that_were_not_staged(tmp_path: Path) -> None
     assert staged_only.returncode == 0, staged_only.stdout + staged_only.stderr
     whole_tree = hook("endpointslice-validate-all")
     assert whole_tree.returncode == 1, whole_tree.stdout + whole_tree.stderr
-    assert './slices.yaml:8:9: error [ES002] EndpointSlice/shop/web-1: ports[0]: port "http"/TCP' in whole_tree.stdout
+    # The whole tree is `validate .`, whose files are named from the root, without "./".
+    lines = whole_tree.stdout.splitlines()
+    assert 'slices.yaml:8:9: error [ES002] EndpointSlice/shop/web-1: ports[0]: port "http"/TCP' in "\n".join(lines)
+    assert not [line for line in lines if line.startswith("./")]
     # The workflow file in the tree is skipped with a note, not an error.
-    assert "./.github/workflows/ci.yml: note [skipped] not a Kubernetes manifest" in whole_tree.stdout
+    assert any(line.startswith(".github/workflows/ci.yml: note [skipped] not a Kubernetes manifest") for line in lines)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -697,3 +700,21 @@ def test_a_partly_readable_file_is_checked_as_far_as_it_can_be_read(
     assert "error [load] invalid YAML" in out
     assert "EndpointSlice/d/a: endpoints[0].addresses[0]" in out
     assert "EndpointSlice/d/c" not in out
+
+
+def test_files_found_under_dot_are_named_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate .`` names ``sub/x.yaml``, not ``./sub/x.yaml``, as kubectl and kubeconform do.
+
+    GitHub places an annotation by the ``file=`` path from the repository root.
+    """
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.yaml").write_text("apiVersion: v1\nkind: Endpoints\nmetadata: {name: Bad_Name}\n")
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["validate", "-o", "github", "."]) == 1
+    out = capsys.readouterr().out
+
+    assert "::error file=sub/x.yaml,line=3," in out
+    assert "./" not in out
