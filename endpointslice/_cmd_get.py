@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import _lenient, io
+from . import _kubectl_items, _lenient, io
 from ._emit import emit_json_list, emit_yaml_list
 from ._gc import paused
 from ._text import line, printable
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         # An empty file, a stream of only `---` and comments, empty stdin: as kubectl says.
         print("endpointslice get: error: no objects passed to get", file=sys.stderr)
         return 2
-    objects = [item for o in io.flatten([d.object for d in docs]) for item in _taken_apart(o)]
+    objects = _kubectl_items.items(d.object for d in docs)
     if args.output in ("yaml", "json"):
         output = io.Output(args.output)
         if not args.show_managed_fields:
@@ -120,19 +120,6 @@ def _load(paths: Sequence[str], *, strict: bool) -> tuple[list[io.Document], lis
         docs, problems = io.load_paths(paths, keep_other_kinds=True, stdin=stdin)
         return docs, problems, []
     return _lenient.load(paths, stdin=stdin)
-
-
-def _taken_apart(obj: KubeObject) -> list[KubeObject]:
-    """*obj*, or the items of a list of a kind we do not model (``ConfigMapList``), as kubectl takes it apart.
-
-    kubectl reads any object that has an ``items`` list as a list, whatever its kind, and
-    prints its items; they pass through here as the data they are.
-    """
-    if isinstance(obj, OtherObject):
-        items = obj.data.get("items")
-        if isinstance(items, (list, tuple)) and all(isinstance(i, Mapping) for i in items):
-            return [part for i in items for part in _taken_apart(OtherObject(i))]
-    return [obj]
 
 
 def _without_managed_fields(obj: KubeObject) -> KubeObject:

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import io
+from . import _kubectl_items, io
 from ._cli import max_endpoints_per_slice
 from ._inplace import (
     RewriteError,
@@ -428,7 +428,7 @@ def run(args: argparse.Namespace) -> int:
         status = max(status, _write_all(loaded, changed_by_source, force=args.force, doubtful=doubtful))
     else:
         try:
-            rendered = _printed(out_objects, output)
+            rendered = _printed(_kubectl_items.items(out_objects), output)
         except ValueError as exc:
             _say("error", f"cannot write the result: {exc}")
             return 2

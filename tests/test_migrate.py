@@ -32,7 +32,7 @@ from endpointslice import (
     io,
 )
 from endpointslice._cli import main
-from endpointslice.kinds import KubeList
+from endpointslice.kinds import KubeList, kind_of
 from endpointslice.meta import ListMeta
 from endpointslice.migrate import DEFAULT_MANAGED_BY, migrate, migrate_endpoints, view_differences
 from endpointslice.validation import validate_endpoint_slice
@@ -385,6 +385,48 @@ def test_command_prints_several_objects_as_one_list_as_kubectl_get_does(
     assert out.err == ""
 
 
+LISTS = """\
+apiVersion: v1
+kind: EndpointsList
+items:
+- metadata: {name: a, namespace: x}
+  subsets:
+  - addresses: [{ip: 10.0.0.1}]
+    ports: [{port: 80}]
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ServiceList
+  items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: a, namespace: x}
+    spec: {ports: [{port: 80}]}
+- apiVersion: v1
+  kind: ConfigMapList
+  items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: c, namespace: x}
+"""
+
+
+@pytest.mark.parametrize("output", list(io.Output))
+def test_command_takes_lists_apart_into_one_list_as_kubectl_get_does(
+    output: io.Output, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typed lists, nested Lists and lists of other kinds print as the items of one List, never nested."""
+    path = write(tmp_path, "lists.yaml", LISTS)
+    assert main(["migrate", "-o", output.value, str(path)]) == 0
+    (listed,) = io.loads(capsys.readouterr().out, keep_other_kinds=True)
+
+    assert isinstance(listed, KubeList)
+    assert [kind_of(o) for o in listed.items] == ["EndpointSlice", "Service", "ConfigMap"]
+    assert listed.metadata.resource_version == ""
+
+
 def test_command_prints_one_object_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     endpoints_only = STREAM.split("---\n")
     path = write(tmp_path, "db.yaml", next(d for d in endpoints_only if "kind: Endpoints" in d))
@@ -590,9 +632,8 @@ items:
         f"endpointslice migrate: error: {path}:8:39: items[0].subsets[0].addresses[1].ip: Invalid value: 'nope': "
         "not an IP address; left out of the EndpointSlices (kube-proxy never routed it)\n"
     )
-    (listed,) = io.loads(captured.out)
-    assert isinstance(listed, KubeList)
-    assert [type(o).__name__ for o in listed.items] == ["EndpointSlice"]
+    # The List held one object, so its one slice prints alone, as kubectl prints a List of one.
+    assert [type(o).__name__ for o in io.loads(captured.out)] == ["EndpointSlice"]
 
 
 @pytest.mark.kubectl
