@@ -107,10 +107,18 @@ def _class(module: str, name: str) -> Any:
 class _Kinds(Mapping[tuple[str, str], "type[KubeObject]"]):
     """The read-only `KINDS` mapping: its keys are known up front, each class is imported when looked up."""
 
-    __slots__ = ()
+    __slots__ = ("_found",)
+
+    def __init__(self) -> None:
+        # Classes already looked up: the loader asks once per object, and an import call is not free.
+        self._found: dict[tuple[str, str], type[KubeObject]] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> type[KubeObject]:
-        cls: type[KubeObject] = _class(*_WHERE[key])
+        try:
+            return self._found[key]
+        except KeyError:
+            cls: type[KubeObject] = _class(*_WHERE[key])
+        self._found[key] = cls
         return cls
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
