@@ -158,8 +158,7 @@ if not TYPE_CHECKING:  # Type checkers see the Union above, and no catch-all att
         if name != "KubeObject":
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         members = tuple(_class(*where) for where in _WHERE.values())
-        # Subscripted through ``__getitem__``: type checkers take a bare ``Union[...]`` for an alias.
-        union = Union.__getitem__(members + (OtherObject,))
+        union = Union[members + (OtherObject,)]
         globals()["KubeObject"] = union
         return union
 

@@ -60,7 +60,7 @@ if not TYPE_CHECKING:  # Type checkers see the Union above, and no catch-all att
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from .service import Service
 
-        union = Union.__getitem__((EndpointSlice, Endpoints, Service))
+        union = Union[EndpointSlice, Endpoints, Service]
         globals()["Validatable"] = union
         return union
 
