@@ -524,6 +524,13 @@ class SliceRunner(Runner):
         self._last_frame[name] = (eps.metadata, eps.ports, eps.address_type, size)
         return size
 
+    def _frame_of(self, eps: EndpointSlice, meta: ObjectMeta, name: str) -> Size:
+        """`_frame` of *eps* (metadata *meta*, name *name*): the last one found, while its parts are the same."""
+        last = self._last_frame.get(name)
+        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
+            return last[3]
+        return self._frame(eps)
+
     def entry_size(self, endpoint: Endpoint) -> Size:
         """`endpoint_entry_size`, looked up by shape for the endpoints the simulator builds.
 
@@ -581,21 +588,36 @@ class SliceRunner(Runner):
         return self._edited(name, known, endpoints, changed)
 
     def _edited(
-        self, name: str, known: _Sums, endpoints: tuple[Endpoint, ...], edit: tuple[Endpoint | None, object, int]
+        self,
+        name: str,
+        known: _Sums,
+        endpoints: tuple[Endpoint, ...],
+        edit: tuple[Endpoint | None, object, int],
+        size: Size | None = None,
     ) -> tuple[int, int]:
-        """Slice *name*'s sums after one *edit* of its entries *known*: the entry that came, one that went, where."""
+        """Slice *name*'s sums after one *edit* of its entries *known*: the entry that came, one that went, where.
+
+        *size* is the size of the entry that came, when the caller has it.
+        """
         came, went, at = edit
         _, json_sum, proto_sum, entries = known
         # *entries* holds the sizes in the slice's order: the one that went is at *at*.
-        if went is not None:
-            size = entries.pop(at)
-            json_sum -= size.json
-            proto_sum -= size.proto
         if came is not None:
-            size = self.entry_size(came)
-            entries.insert(at, size)
+            if size is None:
+                size = self.entry_size(came)
             json_sum += size.json
             proto_sum += size.proto
+        if went is None:
+            if size is not None:
+                entries.insert(at, size)
+        else:
+            gone = entries[at]
+            json_sum -= gone.json
+            proto_sum -= gone.proto
+            if size is None:
+                del entries[at]
+            else:
+                entries[at] = size  # A replacement: one store, not a pop and an insert.
         self._sums[name] = (endpoints, json_sum, proto_sum, entries)
         return json_sum, proto_sum
 
@@ -611,11 +633,7 @@ class SliceRunner(Runner):
             return whole.json, whole.proto
         meta = eps.metadata
         name = meta.name or ""
-        last = self._last_frame.get(name)
-        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
-            frame = last[3]
-        else:
-            frame = self._frame(eps)
+        frame = self._frame_of(eps, meta, name)
         known = self._sums.get(name)
         if known is not None and known[0] is endpoints:
             entries_json, entries_proto = known[1], known[2]
@@ -692,8 +710,7 @@ class SliceRunner(Runner):
             self._count(plan)
             return
         # One entry of one slice edited, as the reconciler says (its plan is that one update):
-        # sized from that edit alone. This is `_edited` and `_size`'s frame lookup, inline: it
-        # runs for nearly every event.
+        # sized from that edit alone. This runs for nearly every event.
         eps, at, came, went = edit
         meta = eps.metadata
         name = meta.name or ""
@@ -701,44 +718,12 @@ class SliceRunner(Runner):
         if known is None or known[0] is not plan.updates[0].previous.endpoints:
             self._count(plan)
             return
-        last = self._last_frame.get(name)
-        if last is not None and last[0] is meta and last[1] is eps.ports and last[2] is eps.address_type:
-            frame = last[3]
-        else:
-            frame = self._frame(eps)
-        _, json_sum, proto_sum, entries = known
-        if came is None:
-            size = entries.pop(at)
-            json_sum -= size.json
-            proto_sum -= size.proto
-        else:
-            if came is not endpoint:
-                size = self.entry_size(came)
-            else:
-                # `_pod_entry_size`'s lookup, inline.
-                shape = pod.shape
-                found = self._pod_sizes.get((pod.phase, shape)) if shape is not None else None
-                size = self._pod_entry_size(pod, came) if found is None else found
-            json_sum += size.json
-            proto_sum += size.proto
-            if went is None:
-                entries.insert(at, size)
-            else:
-                gone = entries[at]
-                entries[at] = size
-                json_sum -= gone.json
-                proto_sum -= gone.proto
-        self._sums[name] = (eps.endpoints or (), json_sum, proto_sum, entries)
-        # `Tally.write`, inline.
-        tally = self.tally
-        tally.updates += 1
-        written = frame.json - 1 + json_sum
-        tally.bytes_written += written
-        peak = tally.peak_object
-        tally.peak_object = written if written > peak else peak
-        watchers = tally.watchers
-        tally.wire_json += written * watchers
-        tally.wire_proto += (frame.proto + proto_sum) * watchers
+        frame = self._frame_of(eps, meta, name)
+        # The entry that came is, nearly always, the one just built for the Pod: sized by its shape.
+        size = self._pod_entry_size(pod, came) if came is endpoint else None
+        json_sum, proto_sum = self._edited(name, known, eps.endpoints or (), (came, went, at), size)
+        self.tally.updates += 1
+        self.tally.write(frame.json - 1 + json_sum, frame.proto + proto_sum)
 
     def _pod_entry_size(self, pod: SimPod, endpoint: Endpoint) -> Size:
         """`entry_size` of *endpoint*, built for *pod* in its phase by `endpoint_for`, by the Pod's shape.

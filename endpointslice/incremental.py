@@ -125,6 +125,23 @@ _plan_deletes = _slot_setter(Plan, "deletes")
 _plan_skipped = _slot_setter(Plan, "skipped")
 
 
+def _move(sizes: dict[int, _Names], names: _Names, name: str, before: int, size: int) -> None:
+    """Move slice *name* from *names*, the bucket of *before* endpoints in *sizes*, to the bucket of *size*."""
+    moved = sizes.get(size)
+    if moved is None and len(names.live) == 1:
+        # Alone in its bucket, and no bucket for the new size: the bucket moves whole (a
+        # rolling update does this on nearly every event, which made a new bucket each time).
+        del sizes[before]
+        sizes[size] = names
+        return
+    names.discard(name)
+    if not names.live:
+        del sizes[before]
+    if moved is None:
+        moved = sizes[size] = _Names()
+    moved.add(name)
+
+
 def _update_plan(previous: EndpointSlice, eps: EndpointSlice) -> Plan:
     """``Plan(updates=(SliceUpdate(previous=previous, slice=eps),))``, built without the constructors' calls."""
     update: SliceUpdate = _new(SliceUpdate)
@@ -291,19 +308,7 @@ class IncrementalReconciler:
         names = None if sizes is None else sizes.get(before)
         if sizes is None or names is None or name not in names.live:
             return  # Not filed (another port set): neither is the new slice.
-        moved = sizes.get(size)
-        if moved is None and len(names.live) == 1:
-            # Alone in its bucket, and no bucket for the new size: the bucket moves whole (a
-            # rolling update does this on nearly every event, which made a new bucket each time).
-            del sizes[before]
-            sizes[size] = names
-            return
-        names.discard(name)
-        if not names.live:
-            del sizes[before]
-        if moved is None:
-            moved = sizes[size] = _Names()
-        moved.add(name)
+        _move(sizes, names, name, before, size)
 
     def _bare(self, endpoint: Endpoint) -> tuple[Endpoint, bool]:
         """*endpoint* as a slice without traffic distribution holds it, and whether that is known.
@@ -456,21 +461,9 @@ class IncrementalReconciler:
         ``None``; entries kept from *previous* have theirs); it refiles the slice when its size
         changes, sets `last_edit` and builds the plan.
         """
-        eps: EndpointSlice = _new(EndpointSlice)
-        _slice_metadata(eps, previous.metadata)
-        _slice_address_type(eps, previous.address_type)
-        _slice_endpoints(eps, endpoints)
-        _slice_ports(eps, previous.ports)
-        _slice_written(eps, None)
+        eps = _rewritten(previous, previous.metadata, endpoints, checked=True)
         self._all[name] = eps
         return eps
-
-    def _needs_full(self, family: AddressType, *, new_family: bool) -> bool:
-        return (
-            self._service.metadata.deletion_timestamp is not None
-            or new_family
-            or not any(self._buckets.get(family, ()))  # No slice of the family has an endpoint.
-        )
 
     def add(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """A new endpoint (or, if its identity is known, a changed one).
@@ -490,11 +483,12 @@ class IncrementalReconciler:
         self._family[identity] = family
         counts[family] = had + 1
         sizes = self._buckets.get(family)
-        # `_needs_full`, inline: the family set changes exactly when the new endpoint's family
-        # had no endpoint; and no slice of the family may hold one.
+        # A full reconcile when the family set changes (the new endpoint's family had no
+        # endpoint), when no slice of the family holds one, or when the Service is going.
         if not had or not sizes or not any(sizes) or self._service.metadata.deletion_timestamp is not None:
             return self._full(trigger_time)
-        # `_best_fit`, inline. Only the counts that exist are looked at: at most one per endpoint a slice can hold.
+        # Best fit: the fullest slice with room. Only the counts that exist are looked at: at
+        # most one per endpoint a slice can hold.
         limit = self._limit
         if limit <= 1:
             best = -1
@@ -551,29 +545,9 @@ class IncrementalReconciler:
         # Nearly every add: the entry goes at the end of a slice that is as it should be.
         eps = self._edited(target, previous, (*before, canonical))
         self.last_edit = (eps, at, canonical, None)
-        # `_refile`, inline: the slice leaves the bucket best fit found it in for the next one.
-        moved = sizes.get(best + 1)
-        if moved is None and len(names.live) == 1:
-            del sizes[best]
-            sizes[best + 1] = names
-        else:
-            names.discard(target)
-            if not names.live:
-                del sizes[best]
-            if moved is None:
-                moved = sizes[best + 1] = _Names()
-            moved.add(target)
+        # As `_refile` would, without looking up again the bucket best fit found it in.
+        _move(sizes, names, target, best, best + 1)
         return _update_plan(previous, eps)
-
-    def _best_fit(self, family: AddressType) -> str | None:
-        if self._limit <= 1:
-            return None
-        sizes = self._buckets.get(family)
-        if not sizes:
-            return None
-        # Only the counts that exist are looked at: at most one per endpoint a slice can hold.
-        best = max((size for size in sizes if size < self._limit), default=-1)
-        return sizes[best].first() if best >= 0 else None
 
     def remove(self, endpoint: Endpoint, /, *, trigger_time: str | None = None) -> Plan:
         """An endpoint went away (matched by identity); unknown endpoints give an empty plan."""
