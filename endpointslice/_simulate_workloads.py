@@ -194,36 +194,17 @@ class Cluster:
         index = self._next
         self._next = index + 1
         getrandbits = self._getrandbits
-        if avoid or self.down:
-            node = self._pick_node(avoid)
-        else:
-            # `_pick_node`'s first draw, which it returns when no Node is down or avoided (see `_below`).
-            names = self.node_names
-            count = len(names)
-            bits = count.bit_length()
-            r = getrandbits(bits)
-            while r >= count:
-                r = getrandbits(bits)
-            node = names[r]
-        # Five `rng.choice` draws from the alphabet, inline and unrolled (see `_below`): a draw
-        # past the alphabet is `None` in `_DRAWS`, and is drawn again.
+        # With no Node down or avoided, `_pick_node` returns its first draw: made here directly.
+        node = self._pick_node(avoid) if avoid or self.down else self.node_names[self._below(len(self.node_names))]
+        # Five `rng.choice` draws from the alphabet, inline (see `_below`): a draw past the
+        # alphabet is `None` in `_DRAWS`, and is drawn again.
         draws = _DRAWS
-        a = draws[getrandbits(_ALPHABET_BITS)]
-        while a is None:
-            a = draws[getrandbits(_ALPHABET_BITS)]
-        b = draws[getrandbits(_ALPHABET_BITS)]
-        while b is None:
-            b = draws[getrandbits(_ALPHABET_BITS)]
-        c = draws[getrandbits(_ALPHABET_BITS)]
-        while c is None:
-            c = draws[getrandbits(_ALPHABET_BITS)]
-        d = draws[getrandbits(_ALPHABET_BITS)]
-        while d is None:
-            d = draws[getrandbits(_ALPHABET_BITS)]
-        e = draws[getrandbits(_ALPHABET_BITS)]
-        while e is None:
-            e = draws[getrandbits(_ALPHABET_BITS)]
-        suffix = a + b + c + d + e
+        suffix = ""
+        for _ in range(5):
+            letter = draws[getrandbits(_ALPHABET_BITS)]
+            while letter is None:
+                letter = draws[getrandbits(_ALPHABET_BITS)]
+            suffix += letter
         # `_uuid4`, inline: this runs for every new Pod.
         h = f"{getrandbits(128) & _UUID_KEEP | _UUID_SET:032x}"
         # IPs are unique per simulation; 10.0.0.0/8 holds 16 million Pods. The tuple is built
