@@ -239,7 +239,7 @@ def _files(paths: Sequence[str], ignore: Sequence[re.Pattern[str]], report: Repo
             continue
         if os.path.isdir(path):
             problems: list[Problem] = []
-            found = _input.walk(path, io.SUFFIXES, problems)
+            found = _input.walk(path, _input.SUFFIXES, problems)
             for p in problems:
                 report.add_problem(p)
             kept = [f for f in found if not any(r.search(f) for r in ignore)]

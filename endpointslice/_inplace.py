@@ -43,7 +43,7 @@ import attrs
 import yaml
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from . import _yaml, io
+from . import _input, _yaml, io
 from ._input import read_stream
 from .errors import EndpointSliceError, LoadError, Problem
 
@@ -110,7 +110,7 @@ def read_sources(paths: Iterable[str]) -> tuple[list[Source], list[Problem]]:
     problems: list[Problem] = []
     seen: set[tuple[int, int]] = set()
     sources: list[Source] = []
-    for path in io._expand(paths, problems):
+    for path in _input.expand(paths, problems):
         real = os.path.realpath(path)
         try:
             # Only a regular file can be replaced by a rename; opening a FIFO would

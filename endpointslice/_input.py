@@ -15,7 +15,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from ._convert import render_path
@@ -133,6 +133,30 @@ def _not_text(head: str | bytes) -> str | None:
         return f"not text: not valid {encoding} at byte {exc.start}"
     at = text.find("\x00")
     return f"not text: a NUL character at offset {at}" if at >= 0 else None
+
+
+#: File name suffixes read when a directory is given.
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[str]:
+    """The files that *paths* name, in order: each file, each directory's manifests (see `walk`), and ``-``.
+
+    A path that names nothing, or a directory without manifests, is a problem in *problems*.
+    """
+    for raw in paths:
+        path = os.fspath(raw)
+        if path == "-":
+            yield path
+        elif os.path.isdir(path):
+            found = walk(path, SUFFIXES, problems)
+            if not found:
+                problems.append(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
+            yield from found
+        elif os.path.exists(path):
+            yield path
+        else:
+            problems.append(Problem(source=path, message="no such file or directory"))
 
 
 def walk(path: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[str]:

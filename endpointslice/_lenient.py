@@ -43,22 +43,25 @@ def load(
 
     A document whose only problems are unknown fields is among the documents, read again
     with them kept, and those problems are in the third list; every other problem is in the
-    second, with the documents it belongs to left out. *stdin* stands for ``-`` (see
+    second, with the documents it belongs to left out. Files are read one at a time, and
+    only a file with such a document is read again. *stdin* stands for ``-`` (see
     `stdin_copy`); it is rewound for the second reading.
     """
-    docs, problems = io.load_paths(paths, keep_other_kinds=True, stdin=stdin)
-    fatal = {(p.source, p.document) for p in problems if p.message != UNKNOWN_FIELD}
-    lenient = {
-        (p.source, p.document) for p in problems if p.message == UNKNOWN_FIELD and p.document is not None
-    } - fatal
-    if not lenient:
-        return docs, problems, []
-    if stdin is not None:
-        stdin.seek(0)
-    keep = lenient | {(d.source, d.index) for d in docs}
-    again, _ = io.load_paths(paths, ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
-    return (
-        [d for d in again if (d.source, d.index) in keep],
-        [p for p in problems if (p.source, p.document) not in lenient],
-        [p for p in problems if (p.source, p.document) in lenient],
-    )
+    docs: list[io.Document] = []
+    problems: list[Problem] = []
+    unknown: list[Problem] = []
+    for file in _input.expand(paths, problems):
+        good, bad = io.load_paths([file], keep_other_kinds=True, stdin=stdin)
+        fatal = {p.document for p in bad if p.message != UNKNOWN_FIELD}
+        lenient = {p.document for p in bad if p.message == UNKNOWN_FIELD and p.document is not None} - fatal
+        if lenient:
+            if stdin is not None and file == "-":
+                stdin.seek(0)
+            keep = lenient | {d.index for d in good}
+            again, _ = io.load_paths([file], ignore_unknown=True, keep_other_kinds=True, stdin=stdin)
+            good = [d for d in again if d.index in keep]
+            unknown.extend(p for p in bad if p.document in lenient)
+            bad = [p for p in bad if p.document not in lenient]
+        docs.extend(good)
+        problems.extend(bad)
+    return docs, problems, unknown

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
@@ -64,7 +64,7 @@ T = TypeVar("T")
 K = TypeVar("K", bound="KubeObject")
 
 #: File name suffixes read when a directory is given.
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = _input.SUFFIXES
 #: The largest input (one file, or standard input) read unless `input_limit` says otherwise: 256 MiB.
 MAX_INPUT_SIZE = _input.MAX_INPUT_SIZE
 input_limit = _input.input_limit
@@ -931,7 +931,7 @@ def load_paths(
     """
     docs: list[Document] = []
     problems: list[Problem] = []
-    for path in _expand(paths, problems):
+    for path in _input.expand(paths, problems):
         try:
             if path == "-":
                 stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)
@@ -949,22 +949,6 @@ def load_paths(
         docs.extend(good)
         problems.extend(bad)
     return docs, problems
-
-
-def _expand(paths: Iterable[str | os.PathLike[str]], problems: list[Problem]) -> Iterator[str]:
-    for raw in paths:
-        path = os.fspath(raw)
-        if path == "-":
-            yield path
-        elif os.path.isdir(path):
-            found = _input.walk(path, SUFFIXES, problems)
-            if not found:
-                problems.append(Problem(source=path, message="no *.yaml, *.yml or *.json files in directory"))
-            yield from found
-        elif os.path.exists(path):
-            yield path
-        else:
-            problems.append(Problem(source=path, message="no such file or directory"))
 
 
 def dump(
