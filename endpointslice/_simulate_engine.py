@@ -130,13 +130,9 @@ def _entry_size(data: Mapping[str, Any]) -> Size:
     return Size(json_size(data) + 1, 1 + body)
 
 
-#: Whether JSON writes a string as is, between quotes (`endpointslice._simulate_workloads.plain`).
-_plain = plain
-
-
 def _str_size(text: str) -> tuple[int, int]:
     """A string value's JSON bytes (quotes and escapes included) and protobuf bytes (length and content)."""
-    if _plain(text):
+    if plain(text):
         n = len(text)
         return n + 2, (1 if n < 0x80 else _varint(n)) + n
     n = len(text.encode())
@@ -496,7 +492,7 @@ class SliceRunner(Runner):
         # kept for the Pod's next phase, and it is what a remove names.
         self._given: dict[int, Endpoint] = {}
         # Entry sizes by Pod phase and shape: see `_pod_entry_size`.
-        self._plain_namespace = _plain(self.namespace)
+        self._plain_namespace = plain(self.namespace)
         self._pod_sizes: dict[tuple[Phase, tuple[int, int, int, int, int]], Size] = {}
         self.objects = 0
         self.endpoints = 0
@@ -557,7 +553,7 @@ class SliceRunner(Runner):
             text = "".join(strings)  # type: ignore[arg-type]  # The refusal is the check.
         except TypeError:
             return endpoint_entry_size(endpoint)
-        if not _plain(text):
+        if not plain(text):
             return endpoint_entry_size(endpoint)
         key = (endpoint.conditions, *map(len, strings))  # type: ignore[arg-type]  # As above.
         size = self._shapes.get(key)
@@ -885,7 +881,7 @@ class EndpointsRunner(Runner):
         self.where: dict[int, _Addresses] = {}
         self._addresses: dict[int, tuple[tuple[str, bool, str], Size]] = {}
         self._address_sizes: dict[tuple[int, int, int, int, int], Size] = {}
-        self._plain_namespace = _plain(self.namespace)
+        self._plain_namespace = plain(self.namespace)
         if exists:
             self._create(pods, count=False)
 
